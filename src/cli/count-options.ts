@@ -1,0 +1,99 @@
+import type { CountConfig, InvalidPolicy } from '../count/config.js';
+import { DEFAULT_DECODE_OPTIONS } from '../decode/page-view-decoder.js';
+import type { TimeFormat } from '../format/formatter.js';
+import type { FormatName } from '../format/registry.js';
+import { UsageError } from '../errors.js';
+import { parseDurationMs } from '../util/duration.js';
+import type { Aggregation, EmitMode } from '../window/engine.js';
+import { DEFAULT_SIZE_MS, timeWindows } from '../window/time-windows.js';
+
+/** The options of `count` as commander hands them over (all strings until checked here). */
+export interface CountFlags {
+  by: string;
+  format: FormatName;
+  output?: string;
+  window: string;
+  advance?: string;
+  grace: string;
+  emit: EmitMode;
+  userField: string;
+  pageField: string;
+  timeField: string;
+  timeUnit: 'ms' | 's';
+  timeFormat: TimeFormat;
+  top?: string;
+  onInvalid?: InvalidPolicy;
+  deadLetter?: string;
+  color: boolean;
+}
+
+export const DEFAULT_TABLE_TOP = 20;
+
+export function parseAggregations(text: string): Aggregation[] {
+  const names = text === 'both' ? ['page', 'user-page'] : text.split(',').map((s) => s.trim());
+  const aggregations = new Set<Aggregation>();
+  for (const name of names) {
+    if (name !== 'page' && name !== 'user-page') {
+      throw new UsageError(`unknown aggregation '${name}': use page, user-page or both`, '--by');
+    }
+    aggregations.add(name);
+  }
+  // A fixed order, whatever the order given: page rows first.
+  return (['page', 'user-page'] as const).filter((a) => aggregations.has(a));
+}
+
+export function parseGraceMs(text: string): number {
+  return text === 'unbounded' ? Infinity : parseDurationMs(text, '--grace');
+}
+
+export function parseTop(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_TABLE_TOP;
+  if (text === 'all') return 0;
+  if (!/^\d+$/.test(text)) throw new UsageError(`invalid --top '${text}': use a whole number (0 or all = every row)`, '--top');
+  return Number(text);
+}
+
+function checkFieldName(name: string, flag: string): string {
+  if (name === '') throw new UsageError('field name must not be empty', flag);
+  return name;
+}
+
+/** Flags -> a validated, typed config. Every usage error is raised here, before any I/O. */
+export function countConfigFrom(files: string[], flags: CountFlags, colorAllowed: boolean): CountConfig {
+  const sizeMs = flags.window === '7d' ? DEFAULT_SIZE_MS : parseDurationMs(flags.window, '--window');
+  const advanceMs = flags.advance === undefined ? sizeMs : parseDurationMs(flags.advance, '--advance');
+  let windows;
+  try {
+    windows = timeWindows(sizeMs, advanceMs, parseGraceMs(flags.grace));
+  } catch (err) {
+    if (err instanceof RangeError) {
+      const flag = err.message.startsWith('advance') ? '--advance' : err.message.startsWith('grace') ? '--grace' : '--window';
+      throw new UsageError(err.message, flag);
+    }
+    throw err;
+  }
+  if (flags.top !== undefined && flags.format !== 'table') {
+    throw new UsageError('--top applies to the table format only; CSV and NDJSON always hold every row', '--top');
+  }
+  const decode = {
+    userField: checkFieldName(flags.userField, '--user-field'),
+    pageField: checkFieldName(flags.pageField, '--page-field'),
+    timeField: checkFieldName(flags.timeField, '--time-field'),
+    timeUnit: flags.timeUnit,
+  };
+  return {
+    inputs: files,
+    aggregations: parseAggregations(flags.by),
+    windows,
+    emit: flags.emit,
+    decode: { ...DEFAULT_DECODE_OPTIONS, ...decode },
+    format: flags.format,
+    timeFormat: flags.timeFormat,
+    top: parseTop(flags.top),
+    output: flags.output,
+    // --dead-letter means "keep going and keep them": it implies skip unless fail is explicit.
+    onInvalid: flags.onInvalid ?? (flags.deadLetter ? 'skip' : 'fail'),
+    deadLetter: flags.deadLetter,
+    color: colorAllowed && flags.color,
+  };
+}

@@ -1,0 +1,40 @@
+import type { DecodeOptions } from '../decode/page-view-decoder.js';
+import type { FormatName } from '../format/registry.js';
+import type { TimeFormat } from '../format/formatter.js';
+import type { Aggregation, EmitMode } from '../window/engine.js';
+import type { TimeWindows } from '../window/time-windows.js';
+
+export type InvalidPolicy = 'fail' | 'skip';
+
+/** Everything a `count` run needs, already validated; no commander types past this point. */
+export interface CountConfig {
+  /** File paths in reading order; `-` is stdin; empty means stdin. */
+  readonly inputs: readonly string[];
+  readonly aggregations: readonly Aggregation[];
+  readonly windows: TimeWindows;
+  readonly emit: EmitMode;
+  readonly decode: DecodeOptions;
+  readonly format: FormatName;
+  readonly timeFormat: TimeFormat;
+  readonly top: number;
+  readonly output: string | undefined;
+  readonly onInvalid: InvalidPolicy;
+  readonly deadLetter: string | undefined;
+  readonly color: boolean;
+}
+
+/** How many skipped invalid records are shown with their origin. */
+export const INVALID_SAMPLES = 5;
+
+export interface CountSummary {
+  /** Non-blank lines (or records) read: always counted + late + invalid. */
+  read: number;
+  counted: number;
+  late: number;
+  partiallyLate: number;
+  invalid: number;
+  rows: number;
+  /** Rows of windows still open at the end, not written under `--emit closed`. */
+  openRowsNotWritten: number;
+  invalidSamples: string[];
+}

@@ -1,0 +1,62 @@
+import { InvalidDataError } from '../errors.js';
+import { DecodeStatus, type PageViewDecoder } from '../decode/page-view-decoder.js';
+import { isoTime } from '../format/formatter.js';
+import type { TextSink } from '../sink/text-sink.js';
+import type { LineHandler } from '../source/line-splitter.js';
+import { formatDurationMs } from '../util/duration.js';
+import type { WindowEngine } from '../window/engine.js';
+import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
+
+/**
+ * Decodes each line, feeds valid events to the engine and accounts for every one:
+ * counted, late or invalid. Invalid records stop the run (`fail`) or are counted, sampled
+ * and dead-lettered (`skip`); late events are dead-lettered with the window they missed.
+ */
+export class RecordHandler implements LineHandler {
+  source = '';
+  stream = 0;
+
+  constructor(
+    private readonly decoder: PageViewDecoder,
+    private readonly engine: WindowEngine,
+    private readonly summary: CountSummary,
+    private readonly onInvalid: InvalidPolicy,
+    private readonly deadLetter: TextSink | undefined,
+  ) {}
+
+  onLine(buf: Buffer, start: number, end: number, lineNo: number): void {
+    const status = this.decoder.decode(buf, start, end);
+    if (status === DecodeStatus.blank) return;
+    this.summary.read++;
+    if (status === DecodeStatus.invalid) {
+      this.invalid(this.decoder.reason, lineNo, buf, start, end);
+      return;
+    }
+    const decoder = this.decoder;
+    this.engine.process(this.stream, decoder.timestampMs, decoder.pageId, decoder.userId);
+    if (this.engine.lastLateWindows > 0 && this.deadLetter) this.deadLetterLate(lineNo, buf.toString('utf8', start, end));
+  }
+
+  onOverlongLine(lineNo: number, length: number): void {
+    this.summary.read++;
+    this.invalid(`line is ${length} bytes, longer than the limit`, lineNo);
+  }
+
+  private invalid(reason: string, lineNo: number, buf?: Buffer, start = 0, end = 0): void {
+    const origin = `${this.source}:${lineNo}`;
+    if (this.onInvalid === 'fail') throw new InvalidDataError(`invalid record: ${reason}`, origin);
+    this.summary.invalid++;
+    if (this.summary.invalidSamples.length < INVALID_SAMPLES) this.summary.invalidSamples.push(`${reason} (${origin})`);
+    const record = buf ? buf.toString('utf8', start, end) : null;
+    this.deadLetter?.write(`${JSON.stringify({ origin, reason: `invalid: ${reason}`, record })}\n`);
+  }
+
+  private deadLetterLate(lineNo: number, record: string): void {
+    const { windows } = this.engine;
+    const streamTime = this.engine.streamTimeMs(this.stream);
+    const tumbling = windows.advanceMs === windows.sizeMs;
+    const what = tumbling ? 'its window' : `${this.engine.lastLateWindows} of its windows`;
+    const reason = `late: ${what} closed at stream time ${isoTime(streamTime)} (grace ${formatDurationMs(windows.graceMs)})`;
+    this.deadLetter!.write(`${JSON.stringify({ origin: `${this.source}:${lineNo}`, reason, record })}\n`);
+  }
+}

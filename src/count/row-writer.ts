@@ -1,0 +1,93 @@
+import type { Formatter } from '../format/formatter.js';
+import type { TextSink } from '../sink/text-sink.js';
+import type { Dictionary } from '../store/dictionary.js';
+import { sortedEntries, type Ranks } from '../store/sorted-entries.js';
+import type { Aggregation, EngineListener, WindowEngine } from '../window/engine.js';
+
+const ROWS_PER_DRAIN = 4096;
+
+/**
+ * Writes the engine's rows through a formatter into a sink: every window at the end
+ * (`final`), each window as it closes (`closed`), or each count change (`updates`).
+ * Within a window, page rows come before user-page rows; each group is in key order.
+ */
+export class RowWriter implements EngineListener {
+  rows = 0;
+  private readonly closedWindows: number[] = [];
+  private ranks: Ranks | undefined;
+  private rankedSizes = '';
+  engine!: WindowEngine;
+
+  constructor(
+    private readonly formatter: Formatter,
+    private readonly sink: TextSink,
+    private readonly pages: Dictionary,
+    private readonly users: Dictionary,
+  ) {}
+
+  onUpdate(aggregation: Aggregation, startMs: number, pageId: number, userId: number, count: number): void {
+    const endMs = startMs + this.engine.windows.sizeMs;
+    this.sink.write(this.formatter.update(aggregation, startMs, endMs, this.pages.names[pageId], this.users.names[userId] ?? '', count));
+    this.rows++;
+  }
+
+  onWindowClosed(windowStartMs: number): void {
+    this.closedWindows.push(windowStartMs); // written by flushClosed, outside the hot loop
+  }
+
+  begin(): void {
+    this.sink.write(this.formatter.begin());
+  }
+
+  /** Writes the windows closed since the last call and frees them. */
+  async flushClosed(): Promise<void> {
+    while (this.closedWindows.length > 0) {
+      const startMs = this.closedWindows.shift()!;
+      await this.writeWindow(startMs);
+      this.engine.release(startMs);
+    }
+  }
+
+  async writeAllWindows(): Promise<void> {
+    for (const startMs of this.engine.windowStarts()) await this.writeWindow(startMs);
+  }
+
+  end(): void {
+    this.sink.write(this.formatter.end());
+  }
+
+  private async writeWindow(startMs: number): Promise<void> {
+    const endMs = startMs + this.engine.windows.sizeMs;
+    const groups: [Aggregation, typeof this.engine.pageCounts][] = [
+      ['page', this.engine.pageCounts],
+      ['user-page', this.engine.userPageCounts],
+    ];
+    for (const [aggregation, counts] of groups) {
+      const table = counts?.table(startMs);
+      if (!table || table.size === 0) continue;
+      const entries = sortedEntries(table, this.currentRanks(aggregation));
+      const { formatter, sink } = this;
+      const pageNames = this.pages.names;
+      const userNames = this.users.names;
+      sink.write(formatter.groupStart(aggregation, startMs, endMs, entries.length));
+      for (let i = 0; i < entries.length; i++) {
+        const userId = aggregation === 'page' ? '' : userNames[entries.b[i]];
+        sink.write(formatter.row(aggregation, startMs, endMs, pageNames[entries.a[i]], userId, entries.counts[i]));
+        if (i % ROWS_PER_DRAIN === ROWS_PER_DRAIN - 1) await sink.drain();
+      }
+      sink.write(formatter.groupEnd());
+      this.rows += entries.length;
+      await sink.drain();
+    }
+  }
+
+  /** Ranks are recomputed only when a dictionary has grown since the last window. */
+  private currentRanks(aggregation: Aggregation): Ranks {
+    const sizes = `${this.pages.size}/${this.users.size}`;
+    if (!this.ranks || sizes !== this.rankedSizes) {
+      this.ranks = { page: this.pages.ranks(), user: this.users.size > 0 ? this.users.ranks() : undefined };
+      this.rankedSizes = sizes;
+    }
+    return aggregation === 'page' ? { page: this.ranks.page, user: undefined } : this.ranks;
+  }
+}

@@ -1,0 +1,221 @@
+import type { Dictionary } from '../store/dictionary.js';
+
+export interface DecodeOptions {
+  userField: string;
+  pageField: string;
+  timeField: string;
+  timeUnit: 'ms' | 's';
+}
+
+export const DEFAULT_DECODE_OPTIONS: DecodeOptions = {
+  userField: 'userId',
+  pageField: 'pageId',
+  timeField: 'timestamp',
+  timeUnit: 'ms',
+};
+
+export const DecodeStatus = { ok: 0, blank: 1, invalid: 2 } as const;
+export type DecodeStatus = (typeof DecodeStatus)[keyof typeof DecodeStatus];
+
+/** The largest timestamp a JavaScript Date (and ISO-8601 output) can represent. */
+const MAX_TIMESTAMP_MS = 8.64e15;
+const FALLBACK = -1;
+const enum Field { none, user, page, time }
+
+/**
+ * Decodes one NDJSON line into interned ids and a timestamp, writing the result into its
+ * own fields (no object per event). Never throws: a bad line yields `invalid` and `reason`.
+ *
+ * The fast path scans bytes for the common shape (flat object, strings without escapes,
+ * integer timestamp). Anything else — escapes, nesting, floats, odd literals, malformed
+ * input — falls back to JSON.parse, so the fast path never has to guess.
+ */
+export class PageViewDecoder {
+  pageId = 0;
+  userId = 0;
+  timestampMs = 0;
+  reason = '';
+  private readonly userKey: Buffer;
+  private readonly pageKey: Buffer;
+  private readonly timeKey: Buffer;
+  private readonly timeScale: number;
+
+  constructor(
+    private readonly options: DecodeOptions,
+    private readonly pages: Dictionary,
+    /** Absent when no aggregation needs users: the field is still validated. */
+    private readonly users: Dictionary | undefined,
+  ) {
+    this.userKey = Buffer.from(options.userField);
+    this.pageKey = Buffer.from(options.pageField);
+    this.timeKey = Buffer.from(options.timeField);
+    this.timeScale = options.timeUnit === 's' ? 1000 : 1;
+  }
+
+  decode(buf: Buffer, start: number, end: number): DecodeStatus {
+    const status = this.decodeFast(buf, start, end);
+    return status === FALLBACK ? this.decodeSlow(buf, start, end) : status;
+  }
+
+  private decodeFast(buf: Buffer, start: number, end: number): DecodeStatus | typeof FALLBACK {
+    let i = skipWhitespace(buf, start, end);
+    if (i === end) return DecodeStatus.blank;
+    if (buf[i] !== 0x7b /* { */) return FALLBACK;
+    i = skipWhitespace(buf, i + 1, end);
+    let userStart = -1, userEnd = -1, userAscii = true;
+    let pageStart = -1, pageEnd = -1, pageAscii = true;
+    let time = -1;
+    for (;;) {
+      if (buf[i] !== 0x22 /* " */) return FALLBACK;
+      const keyStart = ++i;
+      while (i < end && buf[i] !== 0x22) {
+        if (buf[i] === 0x5c || buf[i] < 0x20) return FALLBACK;
+        i++;
+      }
+      if (i >= end) return FALLBACK;
+      const field = this.fieldOf(buf, keyStart, i);
+      i = skipWhitespace(buf, i + 1, end);
+      if (buf[i] !== 0x3a /* : */) return FALLBACK;
+      i = skipWhitespace(buf, i + 1, end);
+      const c = buf[i];
+      if (c === 0x22) {
+        const valueStart = ++i;
+        let high = 0;
+        while (i < end && buf[i] !== 0x22) {
+          const b = buf[i];
+          if (b === 0x5c || b < 0x20) return FALLBACK;
+          high |= b;
+          i++;
+        }
+        if (i >= end) return FALLBACK;
+        if (field === Field.user) (userStart = valueStart), (userEnd = i), (userAscii = high < 0x80);
+        else if (field === Field.page) (pageStart = valueStart), (pageEnd = i), (pageAscii = high < 0x80);
+        else if (field === Field.time) return FALLBACK;
+        i++;
+      } else if (c >= 0x30 && c <= 0x39) {
+        // Only plain non-negative integers without leading zeros; everything else falls back.
+        const numberStart = i;
+        let value = 0;
+        while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) value = value * 10 + (buf[i++] - 0x30);
+        const digits = i - numberStart;
+        if (digits > 15 || (digits > 1 && c === 0x30)) return FALLBACK;
+        if (buf[i] === 0x2e || buf[i] === 0x65 || buf[i] === 0x45) return FALLBACK; // . e E
+        if (field === Field.time) time = value;
+        else if (field !== Field.none) return FALLBACK;
+      } else if (field === Field.none && (c === 0x74 || c === 0x66 || c === 0x6e)) {
+        const literalEnd = matchLiteral(buf, i, end);
+        if (literalEnd < 0) return FALLBACK;
+        i = literalEnd;
+      } else {
+        return FALLBACK; // nested values, negative numbers, wrong types, garbage
+      }
+      i = skipWhitespace(buf, i, end);
+      if (buf[i] === 0x2c /* , */) {
+        i = skipWhitespace(buf, i + 1, end);
+        continue;
+      }
+      if (buf[i] !== 0x7d /* } */ || skipWhitespace(buf, i + 1, end) !== end) return FALLBACK;
+      break;
+    }
+    if (userStart < 0 || pageStart < 0 || time < 0 || userEnd === userStart || pageEnd === pageStart) {
+      return FALLBACK; // the slow path names what is missing or wrong
+    }
+    const timestampMs = time * this.timeScale;
+    if (timestampMs > MAX_TIMESTAMP_MS) return FALLBACK;
+    this.timestampMs = timestampMs;
+    this.pageId = this.pages.intern(pageAscii ? buf.toString('latin1', pageStart, pageEnd) : buf.toString('utf8', pageStart, pageEnd));
+    if (this.users) {
+      this.userId = this.users.intern(userAscii ? buf.toString('latin1', userStart, userEnd) : buf.toString('utf8', userStart, userEnd));
+    }
+    return DecodeStatus.ok;
+  }
+
+  private fieldOf(buf: Buffer, start: number, end: number): Field {
+    if (equalBytes(buf, start, end, this.userKey)) return Field.user;
+    if (equalBytes(buf, start, end, this.pageKey)) return Field.page;
+    if (equalBytes(buf, start, end, this.timeKey)) return Field.time;
+    return Field.none;
+  }
+
+  private decodeSlow(buf: Buffer, start: number, end: number): DecodeStatus {
+    const text = buf.toString('utf8', start, end);
+    if (text.trim() === '') return DecodeStatus.blank;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return this.invalid('not valid JSON');
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return this.invalid('not a JSON object');
+    }
+    const record = value as Record<string, unknown>;
+    const { userField, pageField, timeField } = this.options;
+    const user = this.stringField(record, userField);
+    if (user === undefined) return DecodeStatus.invalid;
+    const page = this.stringField(record, pageField);
+    if (page === undefined) return DecodeStatus.invalid;
+    const timestampMs = this.timeFieldMs(record, timeField);
+    if (timestampMs === undefined) return DecodeStatus.invalid;
+    this.timestampMs = timestampMs;
+    this.pageId = this.pages.intern(page);
+    if (this.users) this.userId = this.users.intern(user);
+    return DecodeStatus.ok;
+  }
+
+  private stringField(record: Record<string, unknown>, name: string): string | undefined {
+    if (!Object.hasOwn(record, name)) return void this.invalid(`missing field "${name}"`);
+    const value = record[name];
+    if (typeof value !== 'string') return void this.invalid(`field "${name}" is ${describe(value)}, not a string`);
+    if (value === '') return void this.invalid(`field "${name}" is empty`);
+    return value;
+  }
+
+  private timeFieldMs(record: Record<string, unknown>, name: string): number | undefined {
+    if (!Object.hasOwn(record, name)) return void this.invalid(`missing field "${name}"`);
+    const value = record[name];
+    if (typeof value !== 'number') return void this.invalid(`field "${name}" is ${describe(value)}, not a number`);
+    if (value < 0) return void this.invalid(`field "${name}" is negative (${value})`);
+    // Seconds may carry a fraction (1617159755.012); they are rounded to whole milliseconds.
+    const ms = this.timeScale === 1 ? value : Math.round(value * this.timeScale);
+    if (!Number.isInteger(ms)) return void this.invalid(`field "${name}" is not a whole number of milliseconds (${value})`);
+    if (ms > MAX_TIMESTAMP_MS) return void this.invalid(`field "${name}" is out of range (${value})`);
+    return ms;
+  }
+
+  private invalid(reason: string): DecodeStatus {
+    this.reason = reason;
+    return DecodeStatus.invalid;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+function skipWhitespace(buf: Buffer, i: number, end: number): number {
+  while (i < end) {
+    const b = buf[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) break;
+    i++;
+  }
+  return i;
+}
+
+function equalBytes(buf: Buffer, start: number, end: number, key: Buffer): boolean {
+  if (end - start !== key.length) return false;
+  for (let k = 0; k < key.length; k++) if (buf[start + k] !== key[k]) return false;
+  return true;
+}
+
+const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
+
+/** Returns the index after `true`/`false`/`null` at `i`, or -1. */
+function matchLiteral(buf: Buffer, i: number, end: number): number {
+  for (const literal of LITERALS) {
+    if (i + literal.length <= end && equalBytes(buf, i, i + literal.length, literal)) return i + literal.length;
+  }
+  return -1;
+}

@@ -1,0 +1,58 @@
+import type { Aggregation } from '../window/engine.js';
+
+export type TimeFormat = 'iso' | 'epoch-ms';
+
+export interface FormatOptions {
+  readonly aggregations: readonly Aggregation[];
+  readonly timeFormat: TimeFormat;
+  /** table only: rows per window and aggregation; 0 = all. */
+  readonly top: number;
+  readonly color: boolean;
+}
+
+/**
+ * Turns rows into text. For `final` and `closed` the runner calls groupStart, row (in key
+ * order: pageId, then userId) and groupEnd for each window of each aggregation; for
+ * `updates` it calls `update` once per count change. Every call returns the text to write.
+ */
+export interface Formatter {
+  begin(): string;
+  groupStart(aggregation: Aggregation, windowStartMs: number, windowEndMs: number, rowCount: number): string;
+  row(aggregation: Aggregation, windowStartMs: number, windowEndMs: number, pageId: string, userId: string, count: number): string;
+  groupEnd(): string;
+  update(aggregation: Aggregation, windowStartMs: number, windowEndMs: number, pageId: string, userId: string, count: number): string;
+  end(): string;
+}
+
+/** A format with one self-contained line per row (CSV, NDJSON). */
+export interface LineFormat {
+  header: string;
+  line(aggregation: Aggregation, windowStart: string, windowEnd: string, pageId: string, userId: string, count: number): string;
+  time(ms: number): string;
+}
+
+/** Adapts a LineFormat: groups and updates are both plain lines; window times are cached. */
+export function lineFormatter(format: LineFormat): Formatter {
+  let cachedStartMs = NaN;
+  let start = '';
+  let end = '';
+  const row = (aggregation: Aggregation, startMs: number, endMs: number, pageId: string, userId: string, count: number) => {
+    if (startMs !== cachedStartMs) {
+      cachedStartMs = startMs;
+      start = format.time(startMs);
+      end = format.time(endMs);
+    }
+    return format.line(aggregation, start, end, pageId, userId, count);
+  };
+  return { begin: () => format.header, groupStart: () => '', row, groupEnd: () => '', update: row, end: () => '' };
+}
+
+/** `2021-04-08T00:00:00Z`: UTC, no fraction unless the time has milliseconds. */
+export function isoTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+export function timeText(format: TimeFormat): (ms: number) => string {
+  return format === 'iso' ? isoTime : String;
+}

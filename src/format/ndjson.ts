@@ -1,0 +1,18 @@
+import { isoTime, lineFormatter, type Formatter, type FormatOptions } from './formatter.js';
+
+/**
+ * One JSON object per line: {"pageId","userId"?,"windowStart","windowEnd","count"}. With
+ * both aggregations every object starts with "by", and page rows have no userId.
+ */
+export function ndjsonFormatter(options: FormatOptions): Formatter {
+  const both = options.aggregations.length > 1;
+  return lineFormatter({
+    header: '',
+    time: options.timeFormat === 'iso' ? (ms) => `"${isoTime(ms)}"` : String,
+    line(aggregation, start, end, pageId, userId, count) {
+      const by = both ? `"by":"${aggregation}",` : '';
+      const user = aggregation === 'user-page' ? `,"userId":${JSON.stringify(userId)}` : '';
+      return `{${by}"pageId":${JSON.stringify(pageId)}${user},"windowStart":${start},"windowEnd":${end},"count":${count}}\n`;
+    },
+  });
+}

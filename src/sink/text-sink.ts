@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { access, constants, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { IoError, ioErrorFrom } from '../errors.js';
+
+/** Thrown when the reader of stdout went away (`| head`): the run ends quietly. */
+export class OutputClosed extends Error {}
+
+const FLUSH_AT_CHARS = 1 << 16;
+
+/**
+ * Buffered text output. `write` is synchronous and cheap (the hot path calls it per row);
+ * `drain` hands the buffer to the stream and waits when the stream pushes back.
+ */
+export class TextSink {
+  private parts: string[] = [];
+  private pending = 0;
+  private failure: Error | undefined;
+  rowsWritten = 0;
+
+  constructor(
+    protected readonly stream: Writable,
+    readonly where: string,
+  ) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      this.failure = err.code === 'EPIPE' ? new OutputClosed() : ioErrorFrom(err, where, 'write output');
+    });
+  }
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.pending += text.length;
+  }
+
+  /** Writes buffered text if there is enough of it; waits for the stream if it is full. */
+  async drain(force = false): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.pending === 0 || (!force && this.pending < FLUSH_AT_CHARS)) return;
+    const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
+    this.parts = [];
+    this.pending = 0;
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve) => {
+        const done = () => (this.stream.off('drain', done), this.stream.off('error', done), this.stream.off('close', done), resolve());
+        this.stream.on('drain', done).on('error', done).on('close', done);
+      });
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Flushes everything; for a file, makes it appear under its final name. */
+  async commit(): Promise<void> {
+    await this.drain(true);
+  }
+
+  /** Called when the run fails: a file sink removes its temporary file. */
+  async abort(): Promise<void> {
+    this.parts = [];
+  }
+}
+
+/**
+ * Writes to `path` atomically: into a temporary file beside it, renamed over `path` only
+ * after everything was written and flushed. A failed or interrupted run leaves no partial
+ * file, and an existing file keeps its old content.
+ */
+export class AtomicFileSink extends TextSink {
+  private constructor(
+    stream: WriteStream,
+    private readonly path: string,
+    private readonly tempPath: string,
+  ) {
+    super(stream, path);
+  }
+
+  static async open(givenPath: string, cwd: string): Promise<AtomicFileSink> {
+    const path = resolve(cwd, givenPath);
+    const dir = dirname(path);
+    try {
+      const info = await stat(path).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+      if (info?.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      await access(dir, constants.W_OK);
+    } catch (err) {
+      throw ioErrorFrom(err, givenPath, 'write output');
+    }
+    const tempPath = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o644 });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (err) => reject(ioErrorFrom(err, givenPath, 'write output')));
+    });
+    return new AtomicFileSink(stream, path, tempPath);
+  }
+
+  override async commit(): Promise<void> {
+    await this.drain(true);
+    const stream = this.stream as WriteStream;
+    await new Promise<void>((resolve, reject) => {
+      stream.end((err?: Error | null) => (err ? reject(ioErrorFrom(err, this.path, 'write output')) : resolve()));
+    });
+    try {
+      await rename(this.tempPath, this.path);
+    } catch (err) {
+      await unlink(this.tempPath).catch(() => {});
+      throw ioErrorFrom(err, this.path, 'write output');
+    }
+  }
+
+  override async abort(): Promise<void> {
+    await super.abort();
+    const stream = this.stream as WriteStream;
+    await new Promise<void>((resolve) => {
+      if (stream.closed) resolve();
+      else stream.destroy(), stream.once('close', () => resolve());
+    });
+    await unlink(this.tempPath).catch(() => {});
+  }
+}
+
+export function assertDistinctOutputs(paths: (string | undefined)[]): void {
+  const given = paths.filter((p): p is string => p !== undefined);
+  if (new Set(given).size !== given.length) throw new IoError('the same file is named for two outputs', given.join(', '));
+}

@@ -1,0 +1,47 @@
+import { PairCountTable } from './pair-count-table.js';
+
+/**
+ * Counts per (window start, a, b), one hash table per window so that a closed window can
+ * be written and freed on its own. For the `page` aggregation a = page id and b = 0; for
+ * `user-page` a = page id and b = user id (the output sort order: page, then user).
+ */
+export class WindowedCounts {
+  private readonly tables = new Map<number, PairCountTable>();
+  private lastStartMs = NaN;
+  private lastTable: PairCountTable | undefined;
+
+  increment(windowStartMs: number, a: number, b: number): number {
+    let table = this.lastTable;
+    if (windowStartMs !== this.lastStartMs || table === undefined) {
+      table = this.tables.get(windowStartMs);
+      if (table === undefined) {
+        table = new PairCountTable();
+        this.tables.set(windowStartMs, table);
+      }
+      this.lastStartMs = windowStartMs;
+      this.lastTable = table;
+    }
+    return table.add(a, b);
+  }
+
+  /** Window starts that hold counts, ascending. */
+  windowStarts(): number[] {
+    return [...this.tables.keys()].sort((x, y) => x - y);
+  }
+
+  table(windowStartMs: number): PairCountTable | undefined {
+    return this.tables.get(windowStartMs);
+  }
+
+  /** Frees a window once it has been written (suppress-until-close). */
+  delete(windowStartMs: number): void {
+    this.tables.delete(windowStartMs);
+    if (windowStartMs === this.lastStartMs) this.lastTable = undefined;
+  }
+
+  get keyCount(): number {
+    let n = 0;
+    for (const t of this.tables.values()) n += t.size;
+    return n;
+  }
+}

@@ -1,0 +1,145 @@
+import { WindowedCounts } from '../store/windowed-counts.js';
+import { firstWindowStartMs, type TimeWindows } from './time-windows.js';
+
+export type Aggregation = 'page' | 'user-page';
+export type EmitMode = 'final' | 'updates' | 'closed';
+
+export interface EngineListener {
+  /** `--emit updates`: a count changed, in processing order (record cache off). */
+  onUpdate(aggregation: Aggregation, windowStartMs: number, pageId: number, userId: number, count: number): void;
+  /**
+   * `--emit closed`: the window can no longer change. Its rows stay in the store until the
+   * listener has written them and calls `engine.release(windowStartMs)`.
+   */
+  onWindowClosed(windowStartMs: number): void;
+}
+
+export interface EngineStats {
+  /** Events applied to at least one window. */
+  counted: number;
+  /** Events dropped from every one of their windows (all were closed). */
+  late: number;
+  /** Events counted in some windows but dropped from others (hopping windows only). */
+  partiallyLate: number;
+  /** (event, window) pairs dropped as late; equals `late` for tumbling windows. */
+  lateWindowUpdates: number;
+}
+
+/**
+ * The window engine: Kafka Streams' windowed count (KStreamWindowAggregate) for one or
+ * two aggregations at once.
+ *
+ * STREAM TIME is the largest timestamp seen so far, kept per input stream (a Kafka
+ * partition, or all files of one run), and it is advanced BEFORE the event is applied.
+ * An event at `t` updates each window of `windowsFor(t)` whose `end + grace > streamTime`;
+ * the other (event, window) pairs are late, counted and dropped. Example, tumbling 7-day
+ * windows, grace 0: events at Apr 22 then Apr 20 (same week, stream time Apr 22) both count;
+ * an event at Apr 15 after them is late, since its window ended Apr 22 <= stream time.
+ *
+ * The engine never reads the clock and knows nothing about sources or formats.
+ */
+export class WindowEngine {
+  readonly stats: EngineStats = { counted: 0, late: 0, partiallyLate: 0, lateWindowUpdates: 0 };
+  readonly pageCounts: WindowedCounts | undefined;
+  readonly userPageCounts: WindowedCounts | undefined;
+  /** Windows dropped by the last `process` call (for dead-letter reporting). */
+  lastLateWindows = 0;
+  private readonly streamTimes: number[] = [];
+  private readonly openWindowStarts: number[] = []; // ascending; tracked for `closed` only
+  private closeBoundMs = -1;
+
+  constructor(
+    readonly windows: TimeWindows,
+    readonly aggregations: readonly Aggregation[],
+    readonly emit: EmitMode,
+    private readonly listener: EngineListener,
+  ) {
+    if (aggregations.includes('page')) this.pageCounts = new WindowedCounts();
+    if (aggregations.includes('user-page')) this.userPageCounts = new WindowedCounts();
+  }
+
+  /** Stream time of `stream`, or -1 before its first event. */
+  streamTimeMs(stream: number): number {
+    return this.streamTimes[stream] ?? -1;
+  }
+
+  /** Applies one valid event; returns how many windows it updated (0 = late). */
+  process(stream: number, timestampMs: number, pageId: number, userId: number): number {
+    let streamTimeMs = this.streamTimes[stream] ?? -1;
+    if (timestampMs > streamTimeMs) {
+      streamTimeMs = timestampMs;
+      this.streamTimes[stream] = streamTimeMs;
+      if (this.emit === 'closed') this.closeWindows();
+    }
+    const { sizeMs, advanceMs, graceMs } = this.windows;
+    let updated = 0;
+    let late = 0;
+    for (let start = firstWindowStartMs(this.windows, timestampMs); start <= timestampMs; start += advanceMs) {
+      if (start + sizeMs + graceMs > streamTimeMs) {
+        this.apply(start, pageId, userId);
+        updated++;
+      } else {
+        late++;
+      }
+    }
+    this.lastLateWindows = late;
+    this.stats.lateWindowUpdates += late;
+    if (updated === 0) this.stats.late++;
+    else {
+      this.stats.counted++;
+      if (late > 0) this.stats.partiallyLate++;
+    }
+    return updated;
+  }
+
+  /** Frees a closed window once its rows were written. */
+  release(windowStartMs: number): void {
+    this.pageCounts?.delete(windowStartMs);
+    this.userPageCounts?.delete(windowStartMs);
+  }
+
+  /** Every window start that holds counts, ascending. */
+  windowStarts(): number[] {
+    const starts = new Set([...(this.pageCounts?.windowStarts() ?? []), ...(this.userPageCounts?.windowStarts() ?? [])]);
+    return [...starts].sort((x, y) => x - y);
+  }
+
+  private apply(startMs: number, pageId: number, userId: number): void {
+    if (this.emit === 'closed') this.trackOpen(startMs);
+    if (this.pageCounts) {
+      const count = this.pageCounts.increment(startMs, pageId, 0);
+      if (this.emit === 'updates') this.listener.onUpdate('page', startMs, pageId, userId, count);
+    }
+    if (this.userPageCounts) {
+      const count = this.userPageCounts.increment(startMs, pageId, userId);
+      if (this.emit === 'updates') this.listener.onUpdate('user-page', startMs, pageId, userId, count);
+    }
+  }
+
+  private trackOpen(startMs: number): void {
+    const open = this.openWindowStarts;
+    if (open.length > 0 && open[open.length - 1] === startMs) return;
+    let i = open.length;
+    while (i > 0 && open[i - 1] > startMs) i--;
+    if (open[i - 1] !== startMs) open.splice(i, 0, startMs);
+  }
+
+  /**
+   * Suppress-until-close. With several streams a window closes when EVERY stream that has
+   * seen events has passed its end + grace, so no row written here can change later.
+   */
+  private closeWindows(): void {
+    let bound = Infinity;
+    for (const t of this.streamTimes) if (t !== undefined && t < bound) bound = t;
+    if (bound <= this.closeBoundMs) return;
+    this.closeBoundMs = bound;
+    const { sizeMs, graceMs } = this.windows;
+    const open = this.openWindowStarts;
+    let closed = 0;
+    while (closed < open.length && open[closed] + sizeMs + graceMs <= bound) {
+      this.listener.onWindowClosed(open[closed]);
+      closed++;
+    }
+    if (closed > 0) open.splice(0, closed);
+  }
+}
