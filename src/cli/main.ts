@@ -19,7 +19,11 @@ function buildProgram(io: CliIo): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true);
   program.addCommand(countCommand(io, () => {}));
-  program.addCommand(verifyCommand(io));
+  program.addCommand(
+    verifyCommand(io, (argv, caseIo) =>
+      runCli(argv, { ...io, ...caseIo, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, env: { ...io.env, NO_COLOR: '1' } }),
+    ),
+  );
   // Every command: errors are thrown to runCli instead of exiting, and output goes to io.
   const configure = (command: Command) => {
     command.exitOverride().configureOutput({

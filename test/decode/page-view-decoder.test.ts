@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_DECODE_OPTIONS, DecodeStatus, PageViewDecoder, type DecodeOptions } from '../../src/decode/page-view-decoder.js';
+import { Dictionary } from '../../src/store/dictionary.js';
+
+function decode(line: string, options: Partial<DecodeOptions> = {}) {
+  const pages = new Dictionary();
+  const users = new Dictionary();
+  const decoder = new PageViewDecoder({ ...DEFAULT_DECODE_OPTIONS, ...options }, pages, users);
+  const buf = Buffer.from(`xx${line}yy`); // decode a slice, as the line splitter does
+  const status = decoder.decode(buf, 2, buf.length - 2);
+  if (status === DecodeStatus.ok) {
+    return { status: 'ok', user: users.names[decoder.userId], page: pages.names[decoder.pageId], t: decoder.timestampMs };
+  }
+  return { status: status === DecodeStatus.blank ? 'blank' : 'invalid', reason: decoder.reason };
+}
+
+const ok = (user: string, page: string, t: number) => ({ status: 'ok', user, page, t });
+
+describe('PageViewDecoder: valid lines, common and unusual', () => {
+  it.each([
+    ['{"userId":"u001","pageId":"p001","timestamp":1617159755012}', ok('u001', 'p001', 1617159755012)],
+    ['{"timestamp":5,"pageId":"p","userId":"u"}', ok('u', 'p', 5)], // other key order
+    ['  {  "userId" : "u" ,\t"pageId":"p" , "timestamp" : 0 }  ', ok('u', 'p', 0)], // whitespace
+    ['{"userId":"u\\"1","pageId":"p\\u00e9","timestamp":1}', ok('u"1', 'pé', 1)], // escapes
+    ['{"userId":"ü","pageId":"日本","timestamp":1}', ok('ü', '日本', 1)], // UTF-8
+    ['{"userId":"u","pageId":"p","timestamp":1,"extra":{"a":[1,{"b":null}]},"f":-1.5e3,"t":true,"n":null}', ok('u', 'p', 1)],
+    ['{"userId":"u","pageId":"p","timestamp":1e3}', ok('u', 'p', 1000)], // exponent, still an integer
+    ['{"userId":"u","pageId":"p","timestamp":100.0}', ok('u', 'p', 100)],
+    ['{"userId":"old","pageId":"p","timestamp":1,"userId":"new"}', ok('new', 'p', 1)], // last duplicate wins, like JSON.parse
+    ['{"userId":"u","pageId":"p","timestamp":9007199254740991}', { status: 'invalid', reason: 'field "timestamp" is out of range (9007199254740991)' }],
+  ])('%s', (line, expected) => {
+    expect(decode(line)).toEqual(expected);
+  });
+
+  it('reads configured field names and seconds', () => {
+    expect(decode('{"user_id":"a","webpage":"/x","ts":1617159755}', { userField: 'user_id', pageField: 'webpage', timeField: 'ts', timeUnit: 's' })).toEqual(
+      ok('a', '/x', 1617159755000),
+    );
+    expect(decode('{"user_id":"a","webpage":"/x","ts":1617159755.012}', { userField: 'user_id', pageField: 'webpage', timeField: 'ts', timeUnit: 's' })).toEqual(
+      ok('a', '/x', 1617159755012),
+    );
+  });
+
+  it.each(['', '   ', '\t \r'])('blank line %j is blank, not invalid', (line) => {
+    expect(decode(line).status).toBe('blank');
+  });
+});
+
+describe('PageViewDecoder: invalid records name the reason', () => {
+  it.each([
+    ['{"userId":"u","pageId":"p","timestamp":1', 'not valid JSON'],
+    ['not json', 'not valid JSON'],
+    ['{"userId":"u","pageId":"p","timestamp":01}', 'not valid JSON'], // leading zero is not JSON
+    ['[1,2]', 'not a JSON object'],
+    ['"text"', 'not a JSON object'],
+    ['null', 'not a JSON object'],
+    ['{"pageId":"p","timestamp":1}', 'missing field "userId"'],
+    ['{"userId":"u","timestamp":1}', 'missing field "pageId"'],
+    ['{"userId":"u","pageId":"p"}', 'missing field "timestamp"'],
+    ['{"userId":"","pageId":"p","timestamp":1}', 'field "userId" is empty'],
+    ['{"userId":5,"pageId":"p","timestamp":1}', 'field "userId" is a number, not a string'],
+    ['{"userId":"u","pageId":null,"timestamp":1}', 'field "pageId" is null, not a string'],
+    ['{"userId":"u","pageId":"p","timestamp":"1617159755012"}', 'field "timestamp" is a string, not a number'],
+    ['{"userId":"u","pageId":"p","timestamp":-1}', 'field "timestamp" is negative (-1)'],
+    ['{"userId":"u","pageId":"p","timestamp":1.5}', 'field "timestamp" is not a whole number of milliseconds (1.5)'],
+    ['{"userId":"u","pageId":"p","timestamp":1} trailing', 'not valid JSON'],
+    ['{"constructor":"u","pageId":"p","timestamp":1}', 'missing field "userId"'],
+  ])('%s -> %s', (line, reason) => {
+    expect(decode(line)).toEqual({ status: 'invalid', reason });
+  });
+
+  it('does not take inherited properties as fields', () => {
+    expect(decode('{"userId":"u","pageId":"p"}', { timeField: 'constructor' })).toEqual({ status: 'invalid', reason: 'missing field "constructor"' });
+  });
+});

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { Dictionary } from '../../src/store/dictionary.js';
+import { PairCountTable } from '../../src/store/pair-count-table.js';
+import { sortedEntries } from '../../src/store/sorted-entries.js';
+
+describe('PairCountTable', () => {
+  it('counts pairs exactly across many resizes', () => {
+    const table = new PairCountTable(16);
+    const expected = new Map<string, number>();
+    for (let i = 0; i < 50_000; i++) {
+      const a = (i * 7919) % 3001;
+      const b = (i * 104729) % 17;
+      table.add(a, b);
+      expected.set(`${a}/${b}`, (expected.get(`${a}/${b}`) ?? 0) + 1);
+    }
+    expect(table.size).toBe(expected.size);
+    for (const [key, count] of expected) {
+      const [a, b] = key.split('/').map(Number);
+      expect(table.get(a, b)).toBe(count);
+    }
+    expect(table.get(99_999, 0)).toBe(0);
+  });
+});
+
+describe('sortedEntries', () => {
+  it('orders by page then user, comparing code units (not locale)', () => {
+    const pages = new Dictionary();
+    const users = new Dictionary();
+    const table = new PairCountTable();
+    const rows: [string, string][] = [['b', 'Z'], ['a', 'z'], ['B', 'a'], ['é', 'a'], ['a', 'Z'], ['e', 'a']];
+    rows.forEach(([p, u], i) => table.add(pages.intern(p), users.intern(u), i + 1));
+    const sorted = sortedEntries(table, { page: pages.ranks(), user: users.ranks() });
+    const out = Array.from({ length: sorted.length }, (_, i) => `${pages.names[sorted.a[i]]}/${users.names[sorted.b[i]]}=${sorted.counts[i]}`);
+    expect(out).toEqual(['B/a=3', 'a/Z=5', 'a/z=2', 'b/Z=1', 'e/a=6', 'é/a=4']);
+  });
+});
