@@ -1,0 +1,170 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { runPageviews } from '../support/run-cli.js';
+
+const SAMPLE = readFileSync('fixtures/reference-sample.ndjson', 'utf8');
+const BIN = join(process.cwd(), 'bin/pageviews');
+const tempDir = () => mkdtempSync(join(tmpdir(), 'pageviews-cli-'));
+
+/** Many events over a few weeks, deterministic; enough to keep a real process busy. */
+function manyEvents(n: number): string {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(`{"userId":"u${i % 97}","pageId":"p${i % 13}","timestamp":${1617000000000 + ((i * 7919 * 104_729) % 3_000_000_000)}}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('count: output is the same whatever the chunking and source', () => {
+  it('stdin in 1..N-byte chunks, gzip or not, equals the file run, byte for byte', async () => {
+    const dir = tempDir();
+    const text = manyEvents(3000);
+    writeFileSync(join(dir, 'events.ndjson'), text);
+    const args = ['count', '--by', 'both', '-f', 'csv', '--grace', '2h'];
+    const fromFile = await runPageviews([...args, 'events.ndjson'], { cwd: dir });
+    expect(fromFile.code).toBe(0);
+    const bytes = Buffer.from(text);
+    for (const size of [1, 7, 4096]) {
+      const chunks: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+      const fromStdin = await runPageviews(args, { stdin: chunks });
+      expect(fromStdin.stdout).toBe(fromFile.stdout);
+    }
+    const gz = gzipSync(bytes);
+    const gzChunks = [gz.subarray(0, 1), gz.subarray(1, 10), gz.subarray(10)];
+    expect((await runPageviews(args, { stdin: gzChunks })).stdout).toBe(fromFile.stdout);
+  });
+
+  it('accounts for every event: read = counted + late + invalid', async () => {
+    const text = `${manyEvents(2000)}garbage\n{"userId":"u"}\n`;
+    const result = await runPageviews(['count', '--on-invalid', 'skip', '-f', 'csv'], { stdin: [text] });
+    const m = /(\d[\d,]*) events read: (\d[\d,]*) counted, (\d[\d,]*) late, (\d[\d,]*) invalid/.exec(result.stderr);
+    const [read, counted, late, invalid] = m!.slice(1).map((s) => Number(s.replaceAll(',', '')));
+    expect(read).toBe(2002);
+    expect(invalid).toBe(2);
+    expect(late).toBeGreaterThan(0);
+    expect(counted + late + invalid).toBe(read);
+  });
+});
+
+describe('count -o: atomic file output', () => {
+  it('writes the file and leaves no temporary file behind; stdout stays empty', async () => {
+    const dir = tempDir();
+    const result = await runPageviews(['count', '-', '-f', 'ndjson', '-o', 'out.ndjson'], { stdin: [SAMPLE], cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    expect(readFileSync(join(dir, 'out.ndjson'), 'utf8').split('\n')).toHaveLength(4);
+    expect(readdirSync(dir)).toEqual(['out.ndjson']);
+  });
+
+  it('an invalid record keeps the old file intact and leaves no partial one', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'out.csv'), 'old content\n');
+    const result = await runPageviews(['count', '-f', 'csv', '-o', 'out.csv'], { stdin: [SAMPLE, '{oops\n'], cwd: dir });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe('pageviews: invalid record: not valid JSON (<stdin>:12)\n');
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('old content\n');
+    expect(readdirSync(dir)).toEqual(['out.csv']);
+  });
+
+  it('an unwritable output directory fails before reading any input (I/O exit code 4)', async () => {
+    const result = await runPageviews(['count', '-o', '/no/such/dir/out.csv'], { stdin: [SAMPLE] });
+    expect(result).toEqual({ code: 4, stdout: '', stderr: 'pageviews: cannot write output: no such file or directory (/no/such/dir/out.csv)\n' });
+  });
+
+  it('the output file and the dead-letter file cannot be the same', async () => {
+    const result = await runPageviews(['count', '-o', 'x.csv', '--dead-letter', 'x.csv'], { stdin: [SAMPLE], cwd: tempDir() });
+    expect(result.code).toBe(4);
+  });
+});
+
+describe('count --dead-letter', () => {
+  it('writes invalid lines and late events with their origin, and implies --on-invalid skip', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), `${SAMPLE}not json\n`);
+    const result = await runPageviews(['count', 'events.ndjson', '-f', 'csv', '--dead-letter', 'dead.ndjson'], { cwd: dir });
+    expect(result.code).toBe(0);
+    const dead = readFileSync(join(dir, 'dead.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(dead).toHaveLength(6);
+    expect(dead[0]).toEqual({
+      origin: 'events.ndjson:7',
+      reason: 'late: its window closed at stream time 2021-04-23T00:00:00Z (grace 0ms)',
+      record: '{"userId":"u001","pageId":"p001","timestamp":1618704000000}',
+    });
+    expect(dead[5]).toEqual({ origin: 'events.ndjson:12', reason: 'invalid: not valid JSON', record: 'not json' });
+    expect(result.stderr).toContain('skipped invalid record: not valid JSON (events.ndjson:12)');
+  });
+});
+
+describe('count: terminal behaviour', () => {
+  it('colours the table only on a TTY, and never with NO_COLOR or --no-color', async () => {
+    const tty = await runPageviews(['count', '-'], { stdin: [SAMPLE], stdoutIsTTY: true });
+    expect(tty.stdout).toContain('\u001b[');
+    for (const run of [
+      runPageviews(['count', '-'], { stdin: [SAMPLE], stdoutIsTTY: true, env: { NO_COLOR: '1' } }),
+      runPageviews(['count', '-', '--no-color'], { stdin: [SAMPLE], stdoutIsTTY: true }),
+      runPageviews(['count', '-'], { stdin: [SAMPLE], stdoutIsTTY: false }),
+    ]) {
+      expect((await run).stdout).not.toContain('\u001b[');
+    }
+  });
+
+  it('--quiet leaves stderr empty on success', async () => {
+    expect((await runPageviews(['count', '-q', '-f', 'csv'], { stdin: [SAMPLE] })).stderr).toBe('');
+  });
+
+  it('--help and --version work and exit 0', async () => {
+    const help = await runPageviews(['count', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Thursday 00:00 UTC');
+    expect(help.stdout).toContain('--dead-letter <file>');
+    const version = await runPageviews(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: `${JSON.parse(readFileSync('package.json', 'utf8')).version}\n` });
+  });
+
+  it('no command prints help on stderr with the usage exit code', async () => {
+    const result = await runPageviews([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: pageviews');
+  });
+});
+
+describe('count as a real process', () => {
+  function spawnCount(args: string[], cwd: string) {
+    const child = spawn(process.execPath, [BIN, 'count', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    return { child, exited, out: () => stdout, err: () => stderr };
+  }
+
+  it('piping into head ends quietly: exit 0, no EPIPE error', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), manyEvents(20000));
+    const run = spawnCount(['events.ndjson', '--by', 'user-page', '-f', 'csv', '--grace', 'unbounded'], dir);
+    run.child.stdin.end();
+    await new Promise<void>((resolve) => run.child.stdout.once('data', () => resolve()));
+    run.child.stdout.destroy(); // what `| head -1` does once it has its line
+    expect(await run.exited).toBe(0);
+    expect(run.err()).not.toMatch(/EPIPE|Error/);
+  });
+
+  it('Ctrl-C (SIGINT) exits 130 and leaves no partial -o file', async () => {
+    const dir = tempDir();
+    const run = spawnCount(['-', '-f', 'csv', '-o', 'out.csv'], dir);
+    run.child.stdin.write(SAMPLE); // stdin stays open: the run is mid-way
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(true);
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(130);
+    expect(run.err()).toBe('pageviews: interrupted by SIGINT\n');
+    expect(readdirSync(dir)).toEqual([]);
+    expect(existsSync(join(dir, 'out.csv'))).toBe(false);
+  });
+});
