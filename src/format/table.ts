@@ -46,7 +46,7 @@ export function tableFormatter(options: FormatOptions): Formatter {
     },
     groupEnd() {
       const keys = aggregation === 'page' ? (seen === 1 ? 'page' : 'pages') : seen === 1 ? 'user-page pair' : 'user-page pairs';
-      const lines = [`${chalk.bold(heading)}  ${chalk.dim(`(${groupDigits(seen)} ${keys}, ${groupDigits(total)} views)`)}`];
+      const lines = [`${chalk.bold(heading)}  ${chalk.dim(`(${groupDigits(seen)} ${keys}, ${groupDigits(total)} ${total === 1 ? 'view' : 'views'})`)}`];
       if (options.top === 0) rows.sort((x, y) => y.count - x.count); // stable: ties stay in key order
       const header = aggregation === 'page' ? ['PAGE', 'VIEWS'] : ['PAGE', 'USER', 'VIEWS'];
       const body = rows.map((r) => (aggregation === 'page' ? [r.pageId, groupDigits(r.count)] : [r.pageId, r.userId, groupDigits(r.count)]));
