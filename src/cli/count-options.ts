@@ -2,7 +2,10 @@ import type { CountConfig, InvalidPolicy } from '../count/config.js';
 import { DEFAULT_DECODE_OPTIONS } from '../decode/page-view-decoder.js';
 import type { TimeFormat } from '../format/formatter.js';
 import type { FormatName } from '../format/registry.js';
+import type { KafkaSourceConfig } from '../count/config.js';
 import { UsageError } from '../errors.js';
+import { kafkaConnectionFrom, type KafkaConnectionFlags } from '../kafka/client.js';
+import { parseOffsetSpec, parsePartitionList } from '../kafka/offset-spec.js';
 import { parseDurationMs } from '../util/duration.js';
 import type { Aggregation, EmitMode } from '../window/engine.js';
 import { DEFAULT_SIZE_MS, timeWindows } from '../window/time-windows.js';
@@ -25,6 +28,13 @@ export interface CountFlags {
   onInvalid?: InvalidPolicy;
   deadLetter?: string;
   color: boolean;
+  fromTopic?: string;
+  partitions?: string;
+  from?: string;
+  until?: string;
+  maxMessages?: string;
+  follow?: boolean;
+  group?: string;
 }
 
 export const DEFAULT_TABLE_TOP = 20;
@@ -58,8 +68,39 @@ function checkFieldName(name: string, flag: string): string {
   return name;
 }
 
+const KAFKA_ONLY_FLAGS = ['partitions', 'from', 'until', 'maxMessages', 'follow', 'group'] as const;
+
+function kafkaSourceFrom(files: string[], flags: CountFlags & KafkaConnectionFlags, env: Env, cwd: string): KafkaSourceConfig | undefined {
+  if (flags.fromTopic === undefined) {
+    const given = KAFKA_ONLY_FLAGS.find((f) => flags[f] !== undefined);
+    if (given) throw new UsageError('this flag needs --from-topic', `--${given.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    return undefined;
+  }
+  if (files.length > 0) throw new UsageError('give input files or --from-topic, not both', '--from-topic');
+  if (flags.fromTopic.trim() === '') throw new UsageError('topic name must not be empty', '--from-topic');
+  if (flags.follow && flags.until !== undefined) throw new UsageError('--follow never stops by itself; drop --until or --follow', '--until');
+  let maxMessages: number | undefined;
+  if (flags.maxMessages !== undefined) {
+    if (!/^\d+$/.test(flags.maxMessages) || Number(flags.maxMessages) === 0) {
+      throw new UsageError(`invalid --max-messages '${flags.maxMessages}': use a whole number above 0`, '--max-messages');
+    }
+    maxMessages = Number(flags.maxMessages);
+  }
+  return {
+    connection: kafkaConnectionFrom(flags, env, cwd),
+    topic: flags.fromTopic,
+    partitions: flags.partitions === undefined ? undefined : parsePartitionList(flags.partitions),
+    from: parseOffsetSpec(flags.from ?? 'earliest', '--from'),
+    until: flags.follow ? undefined : parseOffsetSpec(flags.until ?? 'end', '--until'),
+    maxMessages,
+    group: flags.group,
+  };
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
 /** Flags -> a validated, typed config. Every usage error is raised here, before any I/O. */
-export function countConfigFrom(files: string[], flags: CountFlags, colorAllowed: boolean): CountConfig {
+export function countConfigFrom(files: string[], flags: CountFlags & KafkaConnectionFlags, colorAllowed: boolean, env: Env = {}, cwd = '.'): CountConfig {
   const sizeMs = flags.window === '7d' ? DEFAULT_SIZE_MS : parseDurationMs(flags.window, '--window');
   const advanceMs = flags.advance === undefined ? sizeMs : parseDurationMs(flags.advance, '--advance');
   let windows;
@@ -83,6 +124,7 @@ export function countConfigFrom(files: string[], flags: CountFlags, colorAllowed
   };
   return {
     inputs: files,
+    kafka: kafkaSourceFrom(files, flags, env, cwd),
     aggregations: parseAggregations(flags.by),
     windows,
     emit: flags.emit,

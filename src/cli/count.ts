@@ -4,7 +4,9 @@ import { FORMAT_NAMES } from '../format/registry.js';
 import { groupDigits } from '../format/table.js';
 import { runCount } from '../run-count.js';
 import { countConfigFrom, DEFAULT_TABLE_TOP, type CountFlags } from './count-options.js';
+import type { KafkaConnectionFlags } from '../kafka/client.js';
 import type { CliIo } from './io.js';
+import { addKafkaConnectionOptions } from './kafka-options.js';
 import { progressBar } from './progress.js';
 
 const WINDOW_HELP = `
@@ -21,8 +23,8 @@ Examples:
   pageviews count events.ndjson --window 7d --advance 1d --grace 2h --emit updates`;
 
 export function countCommand(io: CliIo, onDone: (summary: CountSummary) => void): Command {
-  return new Command('count')
-    .description('count page views per window from NDJSON files or stdin (gzip detected)')
+  const command = new Command('count')
+    .description('count page views per window from NDJSON files, stdin (gzip detected) or a Kafka topic')
     .argument('[files...]', "NDJSON files, read in order as one stream; '-' or none = stdin")
     .addOption(new Option('--by <aggregations>', 'page, user-page, or both (= page,user-page)').default('page'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMAT_NAMES).default('table'))
@@ -39,17 +41,26 @@ export function countCommand(io: CliIo, onDone: (summary: CountSummary) => void)
     .option('--top <n>', `table: rows per window (default ${DEFAULT_TABLE_TOP}; 0 or all = every row)`)
     .addOption(new Option('--on-invalid <policy>', 'fail: stop at the first invalid record; skip: count and report them (default: fail, skip with --dead-letter)').choices(['fail', 'skip']))
     .option('--dead-letter <file>', 'write invalid records and late events, with their origin, to FILE (NDJSON)')
+    .option('--from-topic <topic>', 'replay a Kafka topic instead of reading files')
+    .option('--partitions <list>', 'only these partitions, e.g. 0,2,5-7 (default: all)')
+    .option('--from <position>', 'earliest, latest, committed, an offset, -N (last N), an ISO time or epoch ms (default: earliest)')
+    .option('--until <position>', 'stop before: end (the end offsets when the run starts), an offset, an ISO time or epoch ms (default: end)')
+    .option('--max-messages <n>', 'stop after N records in all')
+    .option('--follow', 'keep consuming past the end; Ctrl-C stops and writes the final rows')
+    .option('--group <id>', 'consumer group: commit the offsets reached, only after the output was written')
     .option('--no-color', 'no colour in the table (also NO_COLOR=1)')
     .option('-q, --quiet', 'no progress bar, summary or warnings on stderr')
     .option('-v, --verbose', 'stack traces with errors')
-    .addHelpText('after', WINDOW_HELP)
-    .action(async (files: string[], flags: CountFlags & { quiet?: boolean }) => {
+    .addHelpText('after', WINDOW_HELP);
+  return addKafkaConnectionOptions(command)
+    .action(async (files: string[], flags: CountFlags & KafkaConnectionFlags & { quiet?: boolean }) => {
       const colorAllowed = io.stdoutIsTTY && !flags.output && !io.env.NO_COLOR;
-      const config = countConfigFrom(files, flags, colorAllowed);
+      const config = countConfigFrom(files, flags, colorAllowed, io.env, io.cwd);
       const started = io.now();
       const summary = await runCount(config, {
         stdin: io.stdin,
         stdout: io.stdout,
+        stderr: io.stderr,
         signal: io.signal,
         cwd: io.cwd,
         progress: io.stderrIsTTY && !flags.quiet ? progressBar(io.stderr) : undefined,

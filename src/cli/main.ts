@@ -97,4 +97,7 @@ export async function main(): Promise<void> {
     now: () => performance.now(),
   });
   process.exitCode = code;
+  // Output is complete here. A Kafka connection still retrying in the background (e.g. to a
+  // broker that never answered) must not hold the process open: give it a moment, then go.
+  setTimeout(() => process.exit(code), 500).unref();
 }

@@ -4,25 +4,27 @@ import type { ProgressReporter } from '../run-count.js';
 
 /**
  * A cli-progress bar on stderr: bytes read of the total for files (compressed bytes for
- * gzip), events so far for stdin. Only created when stderr is a terminal.
+ * gzip), offsets consumed of the total for a replay, events so far for stdin and --follow. Only created when stderr is a terminal.
  */
 export function progressBar(stderr: Writable): ProgressReporter {
   let bar: cliProgress.SingleBar | undefined;
   let known = false;
   return {
-    start(totalBytes) {
-      known = totalBytes !== undefined && totalBytes > 0;
+    start(total, unit) {
+      known = total !== undefined && total > 0;
+      const amount = unit === 'bytes' ? '{mb}/{totalMb} MB' : '{value}/{total} offsets';
       const format = known
-        ? 'reading {bar} {percentage}% | {mb}/{totalMb} MB | {events} events | ETA {eta_formatted}'
+        ? `reading {bar} {percentage}% | ${amount} | {events} events | ETA {eta_formatted}`
         : 'reading | {events} events | {duration_formatted}';
+      const totalBytes = unit === 'bytes' ? total : 0;
       bar = new cliProgress.SingleBar(
         { stream: stderr as NodeJS.WriteStream, format, hideCursor: true, clearOnComplete: true, fps: 8, etaBuffer: 50 },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(known ? totalBytes! : 0, 0, { events: 0, mb: '0.0', totalMb: ((totalBytes ?? 0) / 1e6).toFixed(1) });
+      bar.start(known ? total! : 0, 0, { events: 0, mb: '0.0', totalMb: ((totalBytes ?? 0) / 1e6).toFixed(1) });
     },
-    update(bytesRead, eventsRead) {
-      bar?.update(known ? bytesRead : 0, { events: eventsRead.toLocaleString('en-US'), mb: (bytesRead / 1e6).toFixed(1) });
+    update(workDone, eventsRead) {
+      bar?.update(known ? workDone : 0, { events: eventsRead.toLocaleString('en-US'), mb: (workDone / 1e6).toFixed(1) });
     },
     stop() {
       bar?.stop();

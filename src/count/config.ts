@@ -1,3 +1,5 @@
+import type { KafkaConnection } from '../kafka/client.js';
+import type { OffsetSpec } from '../kafka/offset-spec.js';
 import type { DecodeOptions } from '../decode/page-view-decoder.js';
 import type { FormatName } from '../format/registry.js';
 import type { TimeFormat } from '../format/formatter.js';
@@ -6,10 +8,24 @@ import type { TimeWindows } from '../window/time-windows.js';
 
 export type InvalidPolicy = 'fail' | 'skip';
 
+/** `count --from-topic`: a replay of a topic's offset ranges (DESIGN.md section 5). */
+export interface KafkaSourceConfig {
+  readonly connection: KafkaConnection;
+  readonly topic: string;
+  readonly partitions: readonly number[] | undefined;
+  readonly from: OffsetSpec;
+  /** undefined with --follow: no end. */
+  readonly until: OffsetSpec | undefined;
+  readonly maxMessages: number | undefined;
+  readonly group: string | undefined;
+}
+
 /** Everything a `count` run needs, already validated; no commander types past this point. */
 export interface CountConfig {
   /** File paths in reading order; `-` is stdin; empty means stdin. */
   readonly inputs: readonly string[];
+  /** Set for --from-topic; then `inputs` is empty. */
+  readonly kafka: KafkaSourceConfig | undefined;
   readonly aggregations: readonly Aggregation[];
   readonly windows: TimeWindows;
   readonly emit: EmitMode;

@@ -2,7 +2,7 @@ import { InvalidDataError } from '../errors.js';
 import { DecodeStatus, type PageViewDecoder } from '../decode/page-view-decoder.js';
 import { isoTime } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
-import type { LineHandler } from '../source/line-splitter.js';
+import { MAX_LINE_BYTES, type LineHandler } from '../source/line-splitter.js';
 import { formatDurationMs } from '../util/duration.js';
 import type { WindowEngine } from '../window/engine.js';
 import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
@@ -13,7 +13,9 @@ import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config
  * and dead-lettered (`skip`); late events are dead-lettered with the window they missed.
  */
 export class RecordHandler implements LineHandler {
+  /** A file name (origins `file:line`), or a topic (origins `topic[partition]@offset`). */
   source = '';
+  isTopic = false;
   stream = 0;
 
   constructor(
@@ -24,17 +26,28 @@ export class RecordHandler implements LineHandler {
     private readonly deadLetter: TextSink | undefined,
   ) {}
 
-  onLine(buf: Buffer, start: number, end: number, lineNo: number): void {
+  onLine(buf: Buffer, start: number, end: number, position: number): void {
     const status = this.decoder.decode(buf, start, end);
     if (status === DecodeStatus.blank) return;
     this.summary.read++;
     if (status === DecodeStatus.invalid) {
-      this.invalid(this.decoder.reason, lineNo, buf, start, end);
+      this.invalid(this.decoder.reason, position, buf, start, end);
       return;
     }
     const decoder = this.decoder;
     this.engine.process(this.stream, decoder.timestampMs, decoder.pageId, decoder.userId);
-    if (this.engine.lastLateWindows > 0 && this.deadLetter) this.deadLetterLate(lineNo, buf.toString('utf8', start, end));
+    if (this.engine.lastLateWindows > 0 && this.deadLetter) this.deadLetterLate(position, buf.toString('utf8', start, end));
+  }
+
+  /** A Kafka record: the partition is the stream (stream time per partition). */
+  onRecord(value: Buffer | null, partition: number, offset: number): void {
+    this.stream = partition;
+    if (value === null || value.length > MAX_LINE_BYTES) {
+      this.summary.read++;
+      this.invalid(value === null ? 'record has no value (a tombstone)' : `record is ${value.length} bytes, longer than the limit`, offset);
+      return;
+    }
+    this.onLine(value, 0, value.length, offset);
   }
 
   onOverlongLine(lineNo: number, length: number): void {
@@ -42,8 +55,12 @@ export class RecordHandler implements LineHandler {
     this.invalid(`line is ${length} bytes, longer than the limit`, lineNo);
   }
 
-  private invalid(reason: string, lineNo: number, buf?: Buffer, start = 0, end = 0): void {
-    const origin = `${this.source}:${lineNo}`;
+  private originOf(position: number): string {
+    return this.isTopic ? `${this.source}[${this.stream}]@${position}` : `${this.source}:${position}`;
+  }
+
+  private invalid(reason: string, position: number, buf?: Buffer, start = 0, end = 0): void {
+    const origin = this.originOf(position);
     if (this.onInvalid === 'fail') throw new InvalidDataError(`invalid record: ${reason}`, origin);
     this.summary.invalid++;
     if (this.summary.invalidSamples.length < INVALID_SAMPLES) this.summary.invalidSamples.push(`${reason} (${origin})`);
@@ -51,12 +68,12 @@ export class RecordHandler implements LineHandler {
     this.deadLetter?.write(`${JSON.stringify({ origin, reason: `invalid: ${reason}`, record })}\n`);
   }
 
-  private deadLetterLate(lineNo: number, record: string): void {
+  private deadLetterLate(position: number, record: string): void {
     const { windows } = this.engine;
     const streamTime = this.engine.streamTimeMs(this.stream);
     const tumbling = windows.advanceMs === windows.sizeMs;
     const what = tumbling ? 'its window' : `${this.engine.lastLateWindows} of its windows`;
     const reason = `late: ${what} closed at stream time ${isoTime(streamTime)} (grace ${formatDurationMs(windows.graceMs)})`;
-    this.deadLetter!.write(`${JSON.stringify({ origin: `${this.source}:${lineNo}`, reason, record })}\n`);
+    this.deadLetter!.write(`${JSON.stringify({ origin: this.originOf(position), reason, record })}\n`);
   }
 }

@@ -64,6 +64,8 @@ export function kafkaConnectionFrom(flags: KafkaConnectionFlags, env: Readonly<R
   return { brokers, ssl: flags.ssl === true || flags.sslCa !== undefined, sslCaFile: flags.sslCa, sasl, verbose: flags.verbose === true };
 }
 
+const LEVEL_NAMES: Record<number, string> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
+
 /**
  * A kafkajs client that fails fast (an unreachable broker is reported in seconds, not after
  * kafkajs's minute of retries) and logs to stderr only: WARN and up, INFO with --verbose.
@@ -88,8 +90,11 @@ export function createKafka(connection: KafkaConnection, stderr: Writable, cwd: 
     retry: { retries: 3, initialRetryTime: 250, maxRetryTime: 2_000 },
     logLevel: connection.verbose ? logLevel.INFO : logLevel.WARN,
     logCreator: () => (entry: LogEntry) => {
+      // kafkajs logs every failed attempt as an ERROR; what finally fails reaches the user as
+      // our own one-line error, so without --verbose only its warnings are shown.
+      if (entry.level === logLevel.ERROR && !connection.verbose) return;
       const { message, error } = entry.log;
-      stderr.write(`pageviews: kafka ${logLevel[entry.level].toLowerCase()}: ${message}${error ? ` (${error})` : ''}\n`);
+      stderr.write(`pageviews: kafka ${LEVEL_NAMES[entry.level] ?? 'log'} [${entry.namespace}]: ${message}${error ? ` (${error})` : ''}\n`);
     },
   });
 }

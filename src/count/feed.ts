@@ -1,0 +1,51 @@
+import type { Readable } from 'node:stream';
+import { InterruptedError } from '../errors.js';
+import { readChunks, resolveInputs, type ByteInput } from '../source/byte-input.js';
+import { LineSplitter } from '../source/line-splitter.js';
+import type { RecordHandler } from './record-handler.js';
+
+/**
+ * Where a count's records come from. `open…Feed` checks everything a user can get wrong
+ * (files, brokers, topics, offsets) before any output is opened.
+ */
+export interface Feed {
+  /** Work to do for the progress bar, or undefined when unknown (stdin, --follow). */
+  readonly total: number | undefined;
+  readonly unit: 'bytes' | 'offsets';
+  /** Feeds every record to the handler; `afterChunk` lets output drain between chunks. */
+  run(handler: RecordHandler, afterChunk: (workDone: number) => Promise<void>): Promise<void>;
+  /** Runs after the output was committed (Kafka: --group offsets). */
+  afterOutput(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Files and stdin, read in order as ONE stream (stream 0), like `cat a b |`. */
+export async function openFileFeed(paths: readonly string[], stdin: Readable, cwd: string, signal: AbortSignal): Promise<Feed> {
+  const inputs: ByteInput[] = await resolveInputs(paths, stdin, cwd);
+  const sized = inputs.every((i) => i.sizeBytes !== undefined);
+  return {
+    total: sized ? inputs.reduce((n, i) => n + i.sizeBytes!, 0) : undefined,
+    unit: 'bytes',
+    async run(handler, afterChunk) {
+      const interrupted = () => new InterruptedError(String(signal.reason ?? 'SIGINT'));
+      let bytesRead = 0;
+      try {
+        for (const input of inputs) {
+          handler.source = input.name;
+          const splitter = new LineSplitter(handler);
+          for await (const chunk of readChunks(input, signal, (n) => (bytesRead += n))) {
+            splitter.push(chunk);
+            if (signal.aborted) throw interrupted();
+            await afterChunk(bytesRead);
+          }
+          splitter.end();
+        }
+      } catch (err) {
+        throw signal.aborted && !(err instanceof InterruptedError) ? interrupted() : err; // an aborted read
+      }
+      if (signal.aborted) throw interrupted();
+    },
+    afterOutput: async () => {},
+    close: async () => {},
+  };
+}
