@@ -91,10 +91,10 @@ export class TopicReplay {
   /** --group: commit the positions reached, only after the output was written. */
   async commitPositions(): Promise<void> {
     if (!this.options.group) return;
-    await this.consumer.disconnect(); // a group with live members cannot be given offsets
-    const partitions = [...this.position].map(([partition, offset]) => ({ partition, offset: String(offset) }));
+    const offsets = [...this.position].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }));
     try {
-      await this.admin.setOffsets({ groupId: this.options.group, topic: this.options.topic, partitions });
+      // Still a member of the group, holding every partition: commit as that member.
+      await this.consumer.commitOffsets(offsets);
     } catch (err) {
       throw kafkaErrorFrom(err, `group ${this.options.group}`, 'commit offsets');
     }
