@@ -64,6 +64,24 @@ describe('count --follow', () => {
   });
 });
 
+describe('stdout holds only data rows', () => {
+  it('even with --verbose, kafkajs logs go to stderr', async () => {
+    const topic = await topics.create(2);
+    await topics.produce(topic, [{ value: eventLine('u1', 'p1', T0) }, { value: eventLine('u2', 'p2', T0 + DAY) }]);
+    const child = spawn(process.execPath, [BIN, 'count', '--from-topic', topic, '-f', 'csv', '--verbose'], {
+      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
+    expect(stdout).toBe('pageId,windowStart,windowEnd,count\np1,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,1\np2,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,1\n');
+    expect(stderr).toMatch(/^pageviews: kafka info \[Consumer\]: Starting$/m);
+  });
+});
+
 describe('a broker lost mid-replay', () => {
   it('fails with the Kafka exit code and leaves no partial -o file', async () => {
     const broker = await startBroker({ sasl: false });
