@@ -1,7 +1,8 @@
 import type { Formatter } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
 import type { Dictionary } from '../store/dictionary.js';
-import { sortedEntries, type Ranks } from '../store/sorted-entries.js';
+import { sortedEntries, type Ranks, type SortedEntries } from '../store/sorted-entries.js';
+import { RowEncoder } from '../format/row-encoder.js';
 import type { Aggregation, EngineListener, WindowEngine } from '../window/engine.js';
 
 const ROWS_PER_DRAIN = 4096;
@@ -16,6 +17,7 @@ export class RowWriter implements EngineListener {
   private readonly closedWindows: number[] = [];
   private ranks: Ranks | undefined;
   private rankedSizes = '';
+  private encoder: RowEncoder | undefined;
   engine!: WindowEngine;
 
   constructor(
@@ -66,20 +68,39 @@ export class RowWriter implements EngineListener {
       const table = counts?.table(startMs);
       if (!table || table.size === 0) continue;
       const entries = sortedEntries(table, this.currentRanks(aggregation));
-      const { formatter, sink } = this;
-      const pageNames = this.pages.names;
-      const userNames = this.users.names;
-      sink.write(formatter.groupStart(aggregation, startMs, endMs, entries.length));
-      for (let i = 0; i < entries.length; i++) {
-        const userId = aggregation === 'page' ? '' : userNames[entries.b[i]];
-        sink.write(formatter.row(aggregation, startMs, endMs, pageNames[entries.a[i]], userId, entries.counts[i]));
-        if (i % ROWS_PER_DRAIN === ROWS_PER_DRAIN - 1) await sink.drain();
-      }
-      sink.write(formatter.groupEnd());
+      if (this.formatter.layout) await this.encodeRows(aggregation, startMs, endMs, entries);
+      else await this.formatRows(aggregation, startMs, endMs, entries);
       this.rows += entries.length;
-      await sink.drain();
     }
   }
+
+  /** Line formats: rows are encoded straight to bytes. */
+  private async encodeRows(aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
+    const encoder = (this.encoder ??= new RowEncoder(this.pages, this.users));
+    encoder.setLayout(this.formatter.layout!(aggregation, startMs, endMs));
+    for (let i = 0; i < entries.length; i++) {
+      encoder.row(entries.a[i], entries.b[i], entries.counts[i]);
+      if (encoder.full) await this.sink.writeBytes(encoder.take()!);
+    }
+    const rest = encoder.take();
+    if (rest) await this.sink.writeBytes(rest);
+  }
+
+  /** The table: rows as strings, through the formatter's group calls. */
+  private async formatRows(aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
+    const { formatter, sink } = this;
+    const pageNames = this.pages.names;
+    const userNames = this.users.names;
+    sink.write(formatter.groupStart(aggregation, startMs, endMs, entries.length));
+    for (let i = 0; i < entries.length; i++) {
+      const userId = aggregation === 'page' ? '' : userNames[entries.b[i]];
+      sink.write(formatter.row(aggregation, startMs, endMs, pageNames[entries.a[i]], userId, entries.counts[i]));
+      if (i % ROWS_PER_DRAIN === ROWS_PER_DRAIN - 1) await sink.drain();
+    }
+    sink.write(formatter.groupEnd());
+    await sink.drain();
+  }
+
 
   /** Ranks are recomputed only when a dictionary has grown since the last window. */
   private currentRanks(aggregation: Aggregation): Ranks {

@@ -123,10 +123,8 @@ export class PageViewDecoder {
     const timestampMs = time * this.timeScale;
     if (timestampMs > MAX_TIMESTAMP_MS) return FALLBACK;
     this.timestampMs = timestampMs;
-    this.pageId = this.pages.intern(pageAscii ? buf.toString('latin1', pageStart, pageEnd) : buf.toString('utf8', pageStart, pageEnd));
-    if (this.users) {
-      this.userId = this.users.intern(userAscii ? buf.toString('latin1', userStart, userEnd) : buf.toString('utf8', userStart, userEnd));
-    }
+    this.pageId = this.pages.internBytes(buf, pageStart, pageEnd, pageAscii);
+    if (this.users) this.userId = this.users.internBytes(buf, userStart, userEnd, userAscii);
     return DecodeStatus.ok;
   }
 

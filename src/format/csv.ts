@@ -16,6 +16,12 @@ export function csvFormatter(options: FormatOptions): Formatter {
   return lineFormatter({
     header: `${both ? 'by,' : ''}pageId,${withUser ? 'userId,' : ''}windowStart,windowEnd,count\n`,
     time: timeText(options.timeFormat),
+    layout(aggregation, start, end) {
+      const by = both ? `${aggregation},` : '';
+      const window = `,${start},${end},`;
+      if (aggregation === 'user-page') return { parts: [by, ',', window, '\n'], withUser: true, quotePlain: false, escape: csvField };
+      return { parts: [by, withUser ? `,${window}` : window, '', '\n'], withUser: false, quotePlain: false, escape: csvField };
+    },
     line(aggregation, start, end, pageId, userId, count) {
       const by = both ? `${aggregation},` : '';
       const user = withUser ? (aggregation === 'user-page' ? `${csvField(userId)},` : ',') : '';

@@ -22,12 +22,27 @@ export interface Formatter {
   groupEnd(): string;
   update(aggregation: Aggregation, windowStartMs: number, windowEndMs: number, pageId: string, userId: string, count: number): string;
   end(): string;
+  /** Line formats only: the byte layout of a window's rows, for the fast output path. */
+  layout?(aggregation: Aggregation, windowStartMs: number, windowEndMs: number): RowLayout;
+}
+
+/**
+ * A row as literal text around its fields: parts[0] pageId parts[1] [userId parts[2]] count
+ * parts[3]. Ids that are plain (printable ASCII without quotes, backslashes or commas) are
+ * copied as bytes, in quotes when `quotePlain`; other ids go through `escape`.
+ */
+export interface RowLayout {
+  readonly parts: readonly [string, string, string, string];
+  readonly withUser: boolean;
+  readonly quotePlain: boolean;
+  readonly escape: (id: string) => string;
 }
 
 /** A format with one self-contained line per row (CSV, NDJSON). */
 export interface LineFormat {
   header: string;
   line(aggregation: Aggregation, windowStart: string, windowEnd: string, pageId: string, userId: string, count: number): string;
+  layout(aggregation: Aggregation, windowStart: string, windowEnd: string): RowLayout;
   time(ms: number): string;
 }
 
@@ -36,15 +51,22 @@ export function lineFormatter(format: LineFormat): Formatter {
   let cachedStartMs = NaN;
   let start = '';
   let end = '';
-  const row = (aggregation: Aggregation, startMs: number, endMs: number, pageId: string, userId: string, count: number) => {
+  const times = (startMs: number, endMs: number) => {
     if (startMs !== cachedStartMs) {
       cachedStartMs = startMs;
       start = format.time(startMs);
       end = format.time(endMs);
     }
+  };
+  const row = (aggregation: Aggregation, startMs: number, endMs: number, pageId: string, userId: string, count: number) => {
+    times(startMs, endMs);
     return format.line(aggregation, start, end, pageId, userId, count);
   };
-  return { begin: () => format.header, groupStart: () => '', row, groupEnd: () => '', update: row, end: () => '' };
+  const layout = (aggregation: Aggregation, startMs: number, endMs: number) => {
+    times(startMs, endMs);
+    return format.layout(aggregation, start, end);
+  };
+  return { begin: () => format.header, groupStart: () => '', row, groupEnd: () => '', update: row, end: () => '', layout };
 }
 
 /** `2021-04-08T00:00:00Z`: UTC, no fraction unless the time has milliseconds. */

@@ -9,6 +9,13 @@ export function ndjsonFormatter(options: FormatOptions): Formatter {
   return lineFormatter({
     header: '',
     time: options.timeFormat === 'iso' ? (ms) => `"${isoTime(ms)}"` : String,
+    layout(aggregation, start, end) {
+      const by = both ? `"by":"${aggregation}",` : '';
+      const window = `,"windowStart":${start},"windowEnd":${end},"count":`;
+      const escape = (id: string) => JSON.stringify(id);
+      if (aggregation === 'user-page') return { parts: [`{${by}"pageId":`, ',"userId":', window, '}\n'], withUser: true, quotePlain: true, escape };
+      return { parts: [`{${by}"pageId":`, window, '', '}\n'], withUser: false, quotePlain: true, escape };
+    },
     line(aggregation, start, end, pageId, userId, count) {
       const by = both ? `"by":"${aggregation}",` : '';
       const user = aggregation === 'user-page' ? `,"userId":${JSON.stringify(userId)}` : '';

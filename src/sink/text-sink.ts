@@ -8,7 +8,7 @@ import { IoError, ioErrorFrom } from '../errors.js';
 /** Thrown when the reader of stdout went away (`| head`): the run ends quietly. */
 export class OutputClosed extends Error {}
 
-const FLUSH_AT_CHARS = 1 << 16;
+const FLUSH_AT_CHARS = 1 << 20;
 
 /**
  * Buffered text output. `write` is synchronous and cheap (the hot path calls it per row);
@@ -30,8 +30,15 @@ export class TextSink {
   }
 
   write(text: string): void {
+    if (text.length === 0) return;
     this.parts.push(text);
     this.pending += text.length;
+  }
+
+  /** Hands over a buffer of encoded rows (the fast path of line formats); it is not copied. */
+  async writeBytes(bytes: Buffer): Promise<void> {
+    await this.drain(true);
+    await this.send(bytes);
   }
 
   /** Writes buffered text if there is enough of it; waits for the stream if it is full. */
@@ -41,7 +48,12 @@ export class TextSink {
     const text = this.parts.length === 1 ? this.parts[0] : this.parts.join('');
     this.parts = [];
     this.pending = 0;
-    if (!this.stream.write(text)) {
+    await this.send(text);
+  }
+
+  private async send(chunk: string | Buffer): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve) => {
         const done = () => (this.stream.off('drain', done), this.stream.off('error', done), this.stream.off('close', done), resolve());
         this.stream.on('drain', done).on('error', done).on('close', done);
@@ -86,7 +98,7 @@ export class AtomicFileSink extends TextSink {
       throw ioErrorFrom(err, givenPath, 'write output');
     }
     const tempPath = join(dir, `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-    const stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o644 });
+    const stream = createWriteStream(tempPath, { flags: 'wx', mode: 0o644, highWaterMark: 4 << 20 });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', (err) => reject(ioErrorFrom(err, givenPath, 'write output')));

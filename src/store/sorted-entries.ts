@@ -1,4 +1,5 @@
 import type { PairCountTable } from './pair-count-table.js';
+import { MAX_RADIX_KEY, radixOrder } from './radix-order.js';
 
 /** Rank arrays (rank[id]) of the page and user dictionaries; users absent for `page`. */
 export interface Ranks {
@@ -16,30 +17,32 @@ export interface SortedEntries {
 
 /**
  * Sorts one window's entries into output order: page id, then user id, by code unit.
- * Each entry becomes one number (pageRank * users + userRank), so the sort is a native
- * typed-array sort instead of millions of string comparisons.
+ * Each entry becomes one integer (pageRank * users + userRank) and a radix sort orders them,
+ * instead of millions of string comparisons.
  */
 export function sortedEntries(table: PairCountTable, ranks: Ranks): SortedEntries {
   const n = table.size;
   const users = ranks.user ? Math.max(ranks.user.length, 1) : 1;
   const out = { length: n, a: new Int32Array(n), b: new Int32Array(n), counts: new Float64Array(n) };
-  if (ranks.page.length * users > Number.MAX_SAFE_INTEGER) return sortedByComparator(table, ranks, out);
-  const userRank = ranks.user;
+  if (ranks.page.length * users > MAX_RADIX_KEY) return sortedByComparator(table, ranks, out);
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const counts = new Float64Array(n);
   const keys = new Float64Array(n);
+  const userRank = ranks.user;
   let i = 0;
-  table.forEach((a, b) => {
-    keys[i++] = ranks.page[a] * users + (userRank ? userRank[b] : 0);
+  table.forEach((pageId, userId, count) => {
+    a[i] = pageId;
+    b[i] = userId;
+    counts[i] = count;
+    keys[i++] = ranks.page[pageId] * users + (userRank ? userRank[userId] : 0);
   });
-  keys.sort();
-  const pageByRank = invert(ranks.page);
-  const userByRank = userRank ? invert(userRank) : undefined;
+  const order = radixOrder(keys, n);
   for (i = 0; i < n; i++) {
-    const key = keys[i];
-    const a = pageByRank[Math.floor(key / users)];
-    const b = userByRank ? userByRank[key % users] : 0;
-    out.a[i] = a;
-    out.b[i] = b;
-    out.counts[i] = table.get(a, b);
+    const from = order[i];
+    out.a[i] = a[from];
+    out.b[i] = b[from];
+    out.counts[i] = counts[from];
   }
   return out;
 }
@@ -53,8 +56,3 @@ function sortedByComparator(table: PairCountTable, ranks: Ranks, out: SortedEntr
   return out;
 }
 
-function invert(rank: Uint32Array): Uint32Array {
-  const byRank = new Uint32Array(rank.length);
-  for (let id = 0; id < rank.length; id++) byRank[rank[id]] = id;
-  return byRank;
-}
