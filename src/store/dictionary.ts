@@ -13,11 +13,11 @@ export class Dictionary {
   readonly names: string[] = [];
   private arena: Buffer = Buffer.allocUnsafe(1 << 16);
   private arenaUsed = 0;
-  private starts: Int32Array = new Int32Array(1024);
-  private hashes: Int32Array = new Int32Array(1024);
+  private starts: Int32Array = new Int32Array(1024); // arena offset per id; starts[size] = end
   /** 1 when the id is printable ASCII without `"` `\\` `,`: its bytes go out as they are. */
   private plain: Uint8Array = new Uint8Array(1024);
-  private slots: Int32Array = new Int32Array(2048); // id + 1; 0 = empty
+  /** Open addressing, 4 ints a slot: hash, id + 1 (0 = empty), arena offset, length. One probe, one cache line. */
+  private slots: Int32Array = new Int32Array(2048 * 4);
   private mask = 2047;
 
   get size(): number {
@@ -38,15 +38,65 @@ export class Dictionary {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
     const length = end - start;
+    const slots = this.slots;
     let slot = hash & this.mask;
     for (;;) {
-      const entry = this.slots[slot];
+      const at = slot << 2;
+      const entry = slots[at + 1];
       if (entry === 0) break;
-      const id = entry - 1;
-      if (this.hashes[id] === hash && this.lengthOf(id) === length && this.equals(id, buf, start, length)) return id;
+      if (slots[at] === hash && slots[at + 3] === length && this.equals(slots[at + 2], buf, start, length)) return entry - 1;
       slot = (slot + 1) & this.mask;
     }
     return this.insert(buf, start, end, hash, slot, name ?? buf.toString('latin1', start, end));
+  }
+
+  private equals(offset: number, buf: Buffer, start: number, length: number): boolean {
+    const arena = this.arena;
+    for (let k = 0; k < length; k++) if (arena[offset + k] !== buf[start + k]) return false;
+    return true;
+  }
+
+  private insert(buf: Buffer, start: number, end: number, hash: number, slot: number, name: string): number {
+    const id = this.names.length;
+    const length = end - start;
+    if (this.arenaUsed + length > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + length));
+      this.arena.copy(bigger, 0, 0, this.arenaUsed);
+      this.arena = bigger;
+    }
+    if (id + 1 >= this.starts.length) {
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const plain = new Uint8Array(this.plain.length * 2);
+      plain.set(this.plain);
+      this.plain = plain;
+    }
+    const offset = this.arenaUsed;
+    this.arenaUsed += buf.copy(this.arena, offset, start, end);
+    this.starts[id] = offset;
+    this.starts[id + 1] = this.arenaUsed;
+    this.plain[id] = isPlain(buf, start, end) ? 1 : 0;
+    this.names.push(name);
+    const at = slot << 2;
+    this.slots[at] = hash;
+    this.slots[at + 1] = id + 1;
+    this.slots[at + 2] = offset;
+    this.slots[at + 3] = length;
+    if (this.names.length * 2 > this.mask) this.rehash();
+    return id;
+  }
+
+  private rehash(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.mask = this.slots.length / 4 - 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 1] === 0) continue;
+      let slot = old[at] & this.mask;
+      while (this.slots[(slot << 2) + 1] !== 0) slot = (slot + 1) & this.mask;
+      this.slots.set(old.subarray(at, at + 4), slot << 2);
+    }
   }
 
   /** True when the id's bytes need no quoting or escaping in CSV or JSON. */
@@ -64,48 +114,7 @@ export class Dictionary {
   }
 
   lengthOf(id: number): number {
-    return (id + 1 < this.names.length ? this.starts[id + 1] : this.arenaUsed) - this.starts[id];
-  }
-
-  private equals(id: number, buf: Buffer, start: number, length: number): boolean {
-    const arena = this.arena;
-    const offset = this.starts[id];
-    for (let k = 0; k < length; k++) if (arena[offset + k] !== buf[start + k]) return false;
-    return true;
-  }
-
-  private insert(buf: Buffer, start: number, end: number, hash: number, slot: number, name: string): number {
-    const id = this.names.length;
-    if (this.arenaUsed + (end - start) > this.arena.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + (end - start)));
-      this.arena.copy(bigger, 0, 0, this.arenaUsed);
-      this.arena = bigger;
-    }
-    if (id === this.starts.length) {
-      this.starts = grow(this.starts);
-      this.hashes = grow(this.hashes);
-      const plain = new Uint8Array(this.plain.length * 2);
-      plain.set(this.plain);
-      this.plain = plain;
-    }
-    this.starts[id] = this.arenaUsed;
-    this.arenaUsed += buf.copy(this.arena, this.arenaUsed, start, end);
-    this.plain[id] = isPlain(buf, start, end) ? 1 : 0;
-    this.hashes[id] = hash;
-    this.names.push(name);
-    this.slots[slot] = id + 1;
-    if (this.names.length * 2 > this.mask) this.rehash();
-    return id;
-  }
-
-  private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    this.mask = this.slots.length - 1;
-    for (let id = 0; id < this.names.length; id++) {
-      let slot = this.hashes[id] & this.mask;
-      while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = id + 1;
-    }
+    return this.starts[id + 1] - this.starts[id];
   }
 
   /**
@@ -145,8 +154,3 @@ function isPlain(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-function grow(array: Int32Array): Int32Array {
-  const bigger = new Int32Array(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
