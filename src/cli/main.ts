@@ -4,6 +4,7 @@ import { ExitCode, PageviewsError, formatErrorLine } from '../errors.js';
 import { OutputClosed } from '../sink/text-sink.js';
 import { countCommand } from './count.js';
 import type { CliIo } from './io.js';
+import { produceSampleCommand } from './produce-sample.js';
 import { verifyCommand } from './verify.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -19,6 +20,7 @@ function buildProgram(io: CliIo): Command {
     .addHelpText('after', EXIT_CODES_HELP)
     .showSuggestionAfterError(true);
   program.addCommand(countCommand(io, () => {}));
+  program.addCommand(produceSampleCommand(io));
   program.addCommand(
     verifyCommand(io, (argv, caseIo) =>
       runCli(argv, { ...io, ...caseIo, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, env: { ...io.env, NO_COLOR: '1' } }),

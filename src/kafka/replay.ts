@@ -36,6 +36,7 @@ export class TopicReplay {
   /** Next offset to consume per partition, for --group commits. */
   readonly position = new Map<number, number>();
   private consumed = 0;
+  private started = false;
   private settle!: { resolve: () => void; reject: (err: unknown) => void };
 
   constructor(
@@ -68,6 +69,7 @@ export class TopicReplay {
       if (this.done.size === this.rangeOf.size && !this.isFollow()) return;
       this.consumer.on(this.consumer.events.CRASH, (e) => this.settle.reject(kafkaErrorFrom(e.payload.error, `topic ${topic}`, 'consume')));
       this.consumer.on(this.consumer.events.END_BATCH_PROCESS, (e) => this.reached(e.payload.partition, Number(e.payload.lastOffset)));
+      this.started = true;
       await this.consumer.connect();
       await this.consumer.subscribe({ topics: [topic], fromBeginning: true });
       await this.consumer.run({ autoCommit: false, eachBatch: (payload) => this.onBatch(payload, receiver) });
@@ -93,8 +95,12 @@ export class TopicReplay {
     if (!this.options.group) return;
     const offsets = [...this.position].map(([partition, offset]) => ({ topic: this.options.topic, partition, offset: String(offset) }));
     try {
-      // Still a member of the group, holding every partition: commit as that member.
-      await this.consumer.commitOffsets(offsets);
+      if (this.started) {
+        await this.consumer.commitOffsets(offsets); // still the group's only member, holding every partition
+      } else {
+        // Every range was empty, so no consumer joined: set the offsets from outside the group.
+        await this.admin.setOffsets({ groupId: this.options.group, topic: this.options.topic, partitions: offsets });
+      }
     } catch (err) {
       throw kafkaErrorFrom(err, `group ${this.options.group}`, 'commit offsets');
     }

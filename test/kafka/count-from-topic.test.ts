@@ -1,5 +1,8 @@
 // count --from-topic against the real broker: one unique topic per test.
-import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaBrokers, kafkaSaslBrokers, SASL_PASSWORD, SASL_USER } from '../support/kafka.js';
 import { runPageviews } from '../support/run-cli.js';
@@ -52,6 +55,33 @@ describe('count --from-topic gives the same rows as counting the file', () => {
     expect(fromTopic.code).toBe(0);
     expect(fromTopic.stdout).toBe(fromFile.stdout);
     expect(fromTopic.stderr).toContain('3,000 events read: 3,000 counted');
+  });
+});
+
+describe('produce-sample --topic then count --from-topic equals produce-sample -o then count FILE', () => {
+  const sample = ['--count', '4000', '--users', '300', '--pages', '40', '--span', '21d', '--seed', '7'];
+  const cases = [
+    { partitions: 1, grace: 'unbounded' },
+    { partitions: 2, grace: 'unbounded' },
+    { partitions: 4, grace: 'unbounded' },
+    { partitions: 1, grace: '0' }, // one partition = one stream: the same late events as the file
+  ];
+  it.each(cases)('$partitions partition(s), grace $grace', async ({ partitions, grace }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'pageviews-sample-'));
+    const topic = `pv-sample-${randomUUID()}`;
+    const produced = await runPageviews(['produce-sample', ...sample, '--topic', topic, '--partitions', String(partitions), '-q'], { env: env() });
+    expect(produced.code).toBe(0);
+    topics.adopt(topic);
+    expect((await runPageviews(['produce-sample', ...sample, '-o', 'events.ndjson', '-q'], { cwd: dir })).code).toBe(0);
+    const args = ['--by', 'both', '-f', 'csv', '--grace', grace];
+    const fromFile = await runPageviews(['count', 'events.ndjson', ...args], { cwd: dir });
+    const fromTopic = await count(['--from-topic', topic, ...args]);
+    expect(fromTopic.code).toBe(0);
+    expect(fromTopic.stdout).toBe(fromFile.stdout);
+    expect(fromTopic.stdout.split('\n').length).toBeGreaterThan(100);
+    const summary = (stderr: string) => /events read: .*?;/.exec(stderr)?.[0];
+    expect(summary(fromTopic.stderr)).toBe(summary(fromFile.stderr));
+    if (grace === '0') expect(fromFile.stderr).toMatch(/[1-9][\d,]* late events dropped/);
   });
 });
 

@@ -28,6 +28,11 @@ export class TestTopics {
     return topic;
   }
 
+  /** A topic created elsewhere (e.g. by the CLI) that this helper should delete. */
+  adopt(topic: string): void {
+    this.created.push(topic);
+  }
+
   async produce(topic: string, records: TestRecord[]): Promise<void> {
     if (!this.producer) {
       this.producer = this.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
