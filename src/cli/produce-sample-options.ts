@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { parseIsoTimeMs } from '../util/time.js';
 import { kafkaConnectionFrom, type KafkaConnectionFlags } from '../kafka/client.js';
 import type { ProduceSampleConfig, SampleTarget } from '../run-produce-sample.js';
 import { DEFAULT_SAMPLE_SPEC, type IdStyle, type SampleSpec } from '../sample/generator.js';
@@ -95,10 +96,9 @@ export function parseInstantMs(text: string, flag: string): number {
   if (/^\d+$/.test(value)) {
     const ms = Number(value);
     if (Number.isSafeInteger(ms)) return ms;
-  } else if (/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    const iso = value.length === 10 ? `${value}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
-    const ms = Date.parse(iso);
-    if (ms >= 0) return ms;
+  } else {
+    const ms = parseIsoTimeMs(value);
+    if (ms !== undefined) return ms;
   }
   throw new UsageError(`invalid time '${text}': use an ISO time (2021-03-25T00:00:00Z) or epoch milliseconds, from 1970 on`, flag);
 }

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { parseIsoTimeMs } from '../util/time.js';
 
 /**
  * Where a replay starts (`--from`) or stops (`--until`, exclusive), before it is resolved
@@ -30,11 +31,8 @@ export function parseOffsetSpec(text: string, flag: '--from' | '--until'): Offse
     if (!Number.isSafeInteger(n)) throw new UsageError(`'${value}' is too large`, flag);
     return value.length >= MIN_EPOCH_MS_DIGITS ? { kind: 'time', timestampMs: n } : { kind: 'offset', offset: n };
   }
-  if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    const iso = value.length === 10 ? `${value}T00:00:00Z` : /(Z|[+-]\d{2}:?\d{2})$/.test(value) ? value : `${value}Z`;
-    const ms = Date.parse(iso);
-    if (!Number.isNaN(ms) && ms >= 0) return { kind: 'time', timestampMs: ms };
-  }
+  const ms = parseIsoTimeMs(value);
+  if (ms !== undefined) return { kind: 'time', timestampMs: ms };
   const forms = flag === '--from' ? 'earliest, latest, committed, an offset, -N (last N), an ISO time or epoch ms' : 'end, an offset, an ISO time or epoch ms';
   throw new UsageError(`invalid ${flag} '${text}': use ${forms}`, flag);
 }
