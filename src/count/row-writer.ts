@@ -29,7 +29,7 @@ export class RowWriter implements EngineListener {
 
   onUpdate(aggregation: Aggregation, startMs: number, pageId: number, userId: number, count: number): void {
     const endMs = startMs + this.engine.windows.sizeMs;
-    this.sink.write(this.formatter.update(aggregation, startMs, endMs, this.pages.names[pageId], this.users.names[userId] ?? '', count));
+    this.sink.write(this.formatter.update(aggregation, startMs, endMs, this.pages.name(pageId), this.users.size > userId ? this.users.name(userId) : '', count));
     this.rows++;
   }
 
@@ -89,12 +89,10 @@ export class RowWriter implements EngineListener {
   /** The table: rows as strings, through the formatter's group calls. */
   private async formatRows(aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
     const { formatter, sink } = this;
-    const pageNames = this.pages.names;
-    const userNames = this.users.names;
     sink.write(formatter.groupStart(aggregation, startMs, endMs, entries.length));
     for (let i = 0; i < entries.length; i++) {
-      const userId = aggregation === 'page' ? '' : userNames[entries.b[i]];
-      sink.write(formatter.row(aggregation, startMs, endMs, pageNames[entries.a[i]], userId, entries.counts[i]));
+      const userId = aggregation === 'page' ? '' : this.users.name(entries.b[i]);
+      sink.write(formatter.row(aggregation, startMs, endMs, this.pages.name(entries.a[i]), userId, entries.counts[i]));
       if (i % ROWS_PER_DRAIN === ROWS_PER_DRAIN - 1) await sink.drain();
     }
     sink.write(formatter.groupEnd());

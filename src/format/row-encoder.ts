@@ -83,7 +83,7 @@ export class RowEncoder {
   private escapedBytes(dictionary: Dictionary, which: number, id: number): Buffer {
     let bytes = this.escaped[which].get(id);
     if (bytes === undefined) {
-      bytes = Buffer.from(this.layout.escape(dictionary.names[id]));
+      bytes = Buffer.from(this.layout.escape(dictionary.name(id)));
       this.escaped[which].set(id, bytes);
     }
     return bytes;

@@ -5,59 +5,70 @@ import { radixOrder } from './radix-order.js';
  * integers, never on strings: this is the project's one key encoding.
  *
  * The hot path interns straight from the input bytes: a hash table over an arena of
- * UTF-8 bytes, so a repeated id costs a hash and a byte compare, with no string created.
- * Only a new id becomes a string (`names`). Non-ASCII ids go through a string first, so that
- * every spelling of the same text (raw UTF-8, \\u escapes) lands on one canonical UTF-8 key.
+ * UTF-8 bytes, so a repeated id costs a hash and a byte compare, with no string created,
+ * and an ASCII id is never held as a string at all (`name(id)` decodes it when needed).
+ * Non-ASCII ids go through a string first, so that every spelling of the same text (raw
+ * UTF-8, \u escapes) lands on one canonical UTF-8 key.
  */
 export class Dictionary {
-  readonly names: string[] = [];
+  private count = 0;
   private arena: Buffer = Buffer.allocUnsafe(1 << 16);
   private arenaUsed = 0;
-  private starts: Int32Array = new Int32Array(1024); // arena offset per id; starts[size] = end
-  /** 1 when the id is printable ASCII without `"` `\\` `,`: its bytes go out as they are. */
+  private starts: Int32Array = new Int32Array(1024); // arena offset per id; starts[id + 1] = its end
+  /** 1 when the id is printable ASCII without `"` `\` `,`: its bytes go out as they are. */
   private plain: Uint8Array = new Uint8Array(1024);
+  /** The text of ids with non-ASCII bytes (rare); ASCII ids are decoded from the arena. */
+  private readonly nonAscii = new Map<number, string>();
   /** Open addressing, 4 ints a slot: hash, id + 1 (0 = empty), arena offset, length. One probe, one cache line. */
   private slots: Int32Array = new Int32Array(2048 * 4);
   private mask = 2047;
 
   get size(): number {
-    return this.names.length;
+    return this.count;
+  }
+
+  /** The id's text. */
+  name(id: number): string {
+    return this.nonAscii.get(id) ?? this.arena.toString('latin1', this.starts[id], this.starts[id + 1]);
   }
 
   intern(name: string): number {
     const bytes = Buffer.from(name, 'utf8');
-    return this.internAscii(bytes, 0, bytes.length, name);
+    const ascii = bytes.length === name.length;
+    const id = this.internAscii(bytes, 0, bytes.length);
+    if (!ascii && !this.nonAscii.has(id)) this.nonAscii.set(id, name);
+    return id;
   }
 
   /** `buf[start, end)` must be the UTF-8 of the id; pass `ascii` when every byte is < 0x80. */
   internBytes(buf: Buffer, start: number, end: number, ascii: boolean): number {
-    return ascii ? this.internAscii(buf, start, end, undefined) : this.intern(buf.toString('utf8', start, end));
+    return ascii ? this.internAscii(buf, start, end) : this.intern(buf.toString('utf8', start, end));
   }
 
-  private internAscii(buf: Buffer, start: number, end: number, name: string | undefined): number {
+  private internAscii(buf: Buffer, start: number, end: number): number {
     let hash = 0x811c9dc5;
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
     const length = end - start;
     const slots = this.slots;
+    const arena = this.arena;
     let slot = hash & this.mask;
     for (;;) {
       const at = slot << 2;
       const entry = slots[at + 1];
       if (entry === 0) break;
-      if (slots[at] === hash && slots[at + 3] === length && this.equals(slots[at + 2], buf, start, length)) return entry - 1;
+      if (slots[at] === hash && slots[at + 3] === length) {
+        const offset = slots[at + 2];
+        let k = 0;
+        while (k < length && arena[offset + k] === buf[start + k]) k++;
+        if (k === length) return entry - 1;
+      }
       slot = (slot + 1) & this.mask;
     }
-    return this.insert(buf, start, end, hash, slot, name ?? buf.toString('latin1', start, end));
+    return this.insert(buf, start, end, hash, slot);
   }
 
-  private equals(offset: number, buf: Buffer, start: number, length: number): boolean {
-    const arena = this.arena;
-    for (let k = 0; k < length; k++) if (arena[offset + k] !== buf[start + k]) return false;
-    return true;
-  }
-
-  private insert(buf: Buffer, start: number, end: number, hash: number, slot: number, name: string): number {
-    const id = this.names.length;
+  private insert(buf: Buffer, start: number, end: number, hash: number, slot: number): number {
+    const id = this.count++;
     const length = end - start;
     if (this.arenaUsed + length > this.arena.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + length));
@@ -77,13 +88,12 @@ export class Dictionary {
     this.starts[id] = offset;
     this.starts[id + 1] = this.arenaUsed;
     this.plain[id] = isPlain(buf, start, end) ? 1 : 0;
-    this.names.push(name);
     const at = slot << 2;
     this.slots[at] = hash;
     this.slots[at + 1] = id + 1;
     this.slots[at + 2] = offset;
     this.slots[at + 3] = length;
-    if (this.names.length * 2 > this.mask) this.rehash();
+    if (this.count * 2 > this.mask) this.rehash();
     return id;
   }
 
@@ -107,10 +117,10 @@ export class Dictionary {
   /** Copies the id's UTF-8 bytes into `target` at `offset`; returns the new offset. */
   copyBytes(id: number, target: Buffer, offset: number): number {
     const from = this.starts[id];
-    const length = this.lengthOf(id);
+    const to = this.starts[id + 1];
     const arena = this.arena;
-    for (let k = 0; k < length; k++) target[offset + k] = arena[from + k];
-    return offset + length;
+    for (let k = from; k < to; k++) target[offset++] = arena[k];
+    return offset;
   }
 
   lengthOf(id: number): number {
@@ -118,31 +128,38 @@ export class Dictionary {
   }
 
   /**
-   * rank[id] = position of names[id] in UTF-16 code-unit order (never localeCompare), so that
-   * sorting rows becomes sorting numbers. A radix sort on the first three code units (48
-   * bits) does nearly all the work; names that share those are ordered by full comparison.
+   * rank[id] = position of the id's text in UTF-16 code-unit order (never localeCompare), so
+   * that sorting rows becomes sorting numbers. A radix sort on the first three code units
+   * (48 bits) does nearly all the work; ids that share those are ordered by full comparison.
    */
   ranks(): Uint32Array {
-    const names = this.names;
-    const n = names.length;
+    const n = this.count;
     const keys = new Float64Array(n);
-    for (let id = 0; id < n; id++) {
-      const name = names[id];
-      keys[id] = (name.charCodeAt(0) || 0) * 2 ** 32 + (name.charCodeAt(1) || 0) * 65536 + (name.charCodeAt(2) || 0);
-    }
+    for (let id = 0; id < n; id++) keys[id] = this.prefixKey(id);
     const order = radixOrder(keys, n);
     for (let start = 0; start < n; ) {
       let end = start + 1;
       while (end < n && keys[order[end]] === keys[order[start]]) end++;
       if (end - start > 1) {
-        const run = Array.from(order.subarray(start, end)).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
-        order.set(run, start);
+        const run = Array.from(order.subarray(start, end), (id) => ({ id, name: this.name(id) }));
+        run.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        order.set(run.map((r) => r.id), start);
       }
       start = end;
     }
     const rank = new Uint32Array(n);
     for (let r = 0; r < n; r++) rank[order[r]] = r;
     return rank;
+  }
+
+  /** The first three UTF-16 code units as one number (missing ones count as 0). */
+  private prefixKey(id: number): number {
+    const text = this.nonAscii.get(id);
+    if (text !== undefined) return (text.charCodeAt(0) || 0) * 2 ** 32 + (text.charCodeAt(1) || 0) * 65536 + (text.charCodeAt(2) || 0);
+    const from = this.starts[id];
+    const length = this.starts[id + 1] - from;
+    const a = this.arena;
+    return (length > 0 ? a[from] : 0) * 2 ** 32 + (length > 1 ? a[from + 1] : 0) * 65536 + (length > 2 ? a[from + 2] : 0);
   }
 }
 
@@ -153,4 +170,3 @@ function isPlain(buf: Buffer, start: number, end: number): boolean {
   }
   return true;
 }
-

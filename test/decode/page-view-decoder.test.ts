@@ -9,7 +9,7 @@ function decode(line: string, options: Partial<DecodeOptions> = {}) {
   const buf = Buffer.from(`xx${line}yy`); // decode a slice, as the line splitter does
   const status = decoder.decode(buf, 2, buf.length - 2);
   if (status === DecodeStatus.ok) {
-    return { status: 'ok', user: users.names[decoder.userId], page: pages.names[decoder.pageId], t: decoder.timestampMs };
+    return { status: 'ok', user: users.name(decoder.userId), page: pages.name(decoder.pageId), t: decoder.timestampMs };
   }
   return { status: status === DecodeStatus.blank ? 'blank' : 'invalid', reason: decoder.reason };
 }
