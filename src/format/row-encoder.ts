@@ -59,7 +59,7 @@ export class RowEncoder {
 
   private renew(need: number): void {
     const kept = this.buf.subarray(0, this.pos);
-    const bigger = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, this.pos + need));
+    const bigger = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, 2 * this.buf.length, this.pos + need)); // doubling: linear total
     kept.copy(bigger);
     this.buf = bigger;
   }
