@@ -116,8 +116,8 @@ export class TopicReplay {
     if (!range || this.done.has(partition)) return;
     try {
       let consumed = 0;
+      if (!isRunning() || isStale()) return; // per batch: isStale() builds a string key per call
       for (const message of batch.messages) {
-        if (!isRunning() || isStale()) return;
         const offset = Number(message.offset);
         if (offset < range.start) continue;
         if (offset >= range.end) break;
