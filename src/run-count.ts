@@ -9,6 +9,8 @@ import { createFormatter } from './format/registry.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { Dictionary } from './store/dictionary.js';
 import { WindowEngine } from './window/engine.js';
+import { availableParallelism } from 'node:os';
+import { countInWorker } from './parallel/count-in-worker.js';
 
 /** Progress as the run sees it; the CLI decides whether and how to draw it. */
 export interface ProgressReporter {
@@ -38,24 +40,47 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
     ? await openKafkaFeed(config.kafka, io.stderr, io.cwd, io.signal)
     : await openFileFeed(config.inputs, io.stdin, io.cwd, io.signal);
   try {
-    return await countFeed(feed, config, io);
+    const output = config.output ? await AtomicFileSink.open(config.output, io.cwd) : new TextSink(io.stdout, 'stdout');
+    let deadLetter: AtomicFileSink | undefined;
+    try {
+      deadLetter = config.deadLetter ? await AtomicFileSink.open(config.deadLetter, io.cwd) : undefined;
+    } catch (err) {
+      await output.abort();
+      throw err;
+    }
+    if (config.kafka && useWorker(config)) return await countInWorker(feed, config, io, output, deadLetter);
+    return await countThrough(feed, config, io.progress, output, deadLetter);
   } finally {
     await feed.close();
   }
 }
 
-async function countFeed(feed: Feed, config: CountConfig, io: RunIo): Promise<CountSummary> {
-  const output = config.output ? await AtomicFileSink.open(config.output, io.cwd) : new TextSink(io.stdout, 'stdout');
-  let deadLetter: AtomicFileSink | undefined;
+/** Kafka: kafkajs keeps the main thread busy, so a worker decodes and counts meanwhile. */
+function useWorker(config: CountConfig): boolean {
+  return config.threads === undefined ? availableParallelism() > 1 : config.threads > 1;
+}
+
+/**
+ * The pipeline after the source: decode -> engine -> store -> format -> the given sinks,
+ * which it commits (or aborts on failure). Runs on the main thread or in a count worker.
+ */
+export async function countThrough(
+  feed: Feed,
+  config: CountConfig,
+  progress: ProgressReporter | undefined,
+  output: TextSink,
+  deadLetter: TextSink | undefined,
+): Promise<CountSummary> {
+  const io = { progress };
   const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
   try {
-    deadLetter = config.deadLetter ? await AtomicFileSink.open(config.deadLetter, io.cwd) : undefined;
     const pages = new Dictionary();
     const users = new Dictionary();
     const formatOptions = { aggregations: config.aggregations, timeFormat: config.timeFormat, top: config.top, color: config.color };
     const writer = new RowWriter(createFormatter(config.format, formatOptions), output, pages, users);
     const engine = new WindowEngine(config.windows, config.aggregations, config.emit, writer);
     writer.engine = engine;
+    engine.expectStreams(feed.streams);
     const decoder = new PageViewDecoder(config.decode, pages, config.aggregations.includes('user-page') ? users : undefined);
     const handler = new RecordHandler(decoder, engine, summary, config.onInvalid, deadLetter);
     // Updates from a live topic should be seen as they happen, not when a buffer fills.

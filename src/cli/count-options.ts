@@ -35,6 +35,7 @@ export interface CountFlags {
   maxMessages?: string;
   follow?: boolean;
   group?: string;
+  threads?: string;
 }
 
 export const DEFAULT_TABLE_TOP = 20;
@@ -60,6 +61,12 @@ export function parseTop(text: string | undefined): number {
   if (text === undefined) return DEFAULT_TABLE_TOP;
   if (text === 'all') return 0;
   if (!/^\d+$/.test(text)) throw new UsageError(`invalid --top '${text}': use a whole number (0 or all = every row)`, '--top');
+  return Number(text);
+}
+
+function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined || text === 'auto') return undefined;
+  if (text !== '1' && text !== '2') throw new UsageError(`invalid --threads '${text}': use auto, 1 or 2`, '--threads');
   return Number(text);
 }
 
@@ -137,5 +144,6 @@ export function countConfigFrom(files: string[], flags: CountFlags & KafkaConnec
     onInvalid: flags.onInvalid ?? (flags.deadLetter ? 'skip' : 'fail'),
     deadLetter: flags.deadLetter,
     color: colorAllowed && flags.color,
+    threads: parseThreads(flags.threads),
   };
 }

@@ -37,6 +37,8 @@ export interface CountConfig {
   readonly onInvalid: InvalidPolicy;
   readonly deadLetter: string | undefined;
   readonly color: boolean;
+  /** Kafka: 1 = all on the main thread; 2 = a worker counts while kafkajs consumes; undefined = by cores. */
+  readonly threads: number | undefined;
 }
 
 /** How many skipped invalid records are shown with their origin. */

@@ -2,7 +2,15 @@ import type { Readable } from 'node:stream';
 import { InterruptedError } from '../errors.js';
 import { readChunks, resolveInputs, type ByteInput } from '../source/byte-input.js';
 import { LineSplitter } from '../source/line-splitter.js';
-import type { RecordHandler } from './record-handler.js';
+import type { LineHandler } from '../source/line-splitter.js';
+
+/** What a feed hands its records to: the record handler, or the packer for a count worker. */
+export interface FeedTarget extends LineHandler {
+  source: string;
+  isTopic: boolean;
+  stream: number;
+  onRecord(value: Buffer | null, partition: number, offset: number): void;
+}
 
 /**
  * Where a count's records come from. `open…Feed` checks everything a user can get wrong
@@ -12,8 +20,10 @@ export interface Feed {
   /** Work to do for the progress bar, or undefined when unknown (stdin, --follow). */
   readonly total: number | undefined;
   readonly unit: 'bytes' | 'offsets';
+  /** Streams (partitions) known at the start to have events coming; files: none needed. */
+  readonly streams: readonly number[];
   /** Feeds every record to the handler; `afterChunk` lets output drain between chunks. */
-  run(handler: RecordHandler, afterChunk: (workDone: number) => Promise<void>): Promise<void>;
+  run(handler: FeedTarget, afterChunk: (workDone: number) => Promise<void>): Promise<void>;
   /** Runs after the output was committed (Kafka: --group offsets). */
   afterOutput(): Promise<void>;
   close(): Promise<void>;
@@ -26,6 +36,7 @@ export async function openFileFeed(paths: readonly string[], stdin: Readable, cw
   return {
     total: sized ? inputs.reduce((n, i) => n + i.sizeBytes!, 0) : undefined,
     unit: 'bytes',
+    streams: [],
     async run(handler, afterChunk) {
       const interrupted = () => new InterruptedError(String(signal.reason ?? 'SIGINT'));
       let bytesRead = 0;

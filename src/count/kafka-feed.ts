@@ -22,10 +22,12 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
   }
   let replay: TopicReplay;
   let total = 0;
+  let streams: number[] = [];
   try {
     const request = { topic: config.topic, partitions: config.partitions, from: config.from, until: config.until, group: config.group };
     const { ranges, allPartitions } = await withDeadline(resolveRanges(admin, request), where);
     total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
+    streams = ranges.filter((r) => r.hasData).map((r) => r.partition);
     replay = new TopicReplay(kafka, admin, { topic: config.topic, ranges, allPartitions, group: config.group, maxMessages: config.maxMessages, signal });
   } catch (err) {
     await admin.disconnect().catch(() => {});
@@ -34,6 +36,7 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
   return {
     total: Number.isFinite(total) ? total : undefined,
     unit: 'offsets',
+    streams,
     async run(handler, afterChunk) {
       handler.source = config.topic;
       handler.isTopic = true;

@@ -83,7 +83,7 @@ export function createKafka(connection: KafkaConnection, stderr: Writable, cwd: 
     clientId: 'pageviews',
     brokers: [...connection.brokers],
     ssl,
-    sasl: connection.sasl as SASLOptions | undefined,
+    sasl: connection.sasl ? ({ ...connection.sasl } as SASLOptions) : undefined, // a copy: kafkajs adds functions to it
     connectionTimeout: 3_000,
     authenticationTimeout: 5_000,
     requestTimeout: 30_000,

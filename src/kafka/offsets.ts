@@ -7,6 +7,8 @@ export interface PartitionRange {
   readonly partition: number;
   readonly start: number;
   readonly end: number;
+  /** Records exist at or after `start` right now (with --follow, end is Infinity). */
+  readonly hasData: boolean;
 }
 
 export interface RangeRequest {
@@ -36,7 +38,10 @@ export async function resolveRanges(admin: Admin, request: RangeRequest): Promis
   const chosen = watermarks.filter((w) => selected.includes(w.partition));
   const starts = await offsetsFor(admin, request, request.from, chosen);
   const ends = request.until === undefined ? chosen.map(() => Infinity) : await offsetsFor(admin, request, request.until, chosen);
-  const ranges = chosen.map((w, i) => ({ partition: w.partition, start: starts[i], end: Math.max(starts[i], ends[i]) }));
+  const ranges = chosen.map((w, i) => {
+    const end = Math.max(starts[i], ends[i]);
+    return { partition: w.partition, start: starts[i], end, hasData: starts[i] < Math.min(end, w.high) };
+  });
   return { ranges, allPartitions: watermarks.map((w) => w.partition) };
 }
 

@@ -37,6 +37,8 @@ export class TopicReplay {
   readonly position = new Map<number, number>();
   private consumed = 0;
   private started = false;
+  /** The batch being handed to the receiver: the run ends only after it is through. */
+  private batchInProgress: Promise<void> = Promise.resolve();
   private settle!: { resolve: () => void; reject: (err: unknown) => void };
 
   constructor(
@@ -77,6 +79,9 @@ export class TopicReplay {
       this.pauseAllBut([...this.rangeOf.keys()].filter((p) => !this.done.has(p)));
       if (signal.aborted) onAbort();
       await finished;
+      // The end can be seen while the last batch is still being written (the receiver awaits
+      // its output): finish it first, or the caller would write the final rows in between.
+      await this.batchInProgress;
     } catch (err) {
       throw err instanceof Error && err.name.startsWith('KafkaJS') ? kafkaErrorFrom(err, `topic ${topic}`, 'consume') : err;
     } finally {
@@ -110,7 +115,12 @@ export class TopicReplay {
     return this.options.ranges.some((r) => r.end === Infinity);
   }
 
-  private async onBatch({ batch, isRunning, isStale }: EachBatchPayload, receiver: RecordReceiver): Promise<void> {
+  private onBatch(payload: EachBatchPayload, receiver: RecordReceiver): Promise<void> {
+    this.batchInProgress = this.processBatch(payload, receiver);
+    return this.batchInProgress;
+  }
+
+  private async processBatch({ batch, isRunning, isStale }: EachBatchPayload, receiver: RecordReceiver): Promise<void> {
     const partition = batch.partition;
     const range = this.rangeOf.get(partition);
     if (!range || this.done.has(partition)) return;

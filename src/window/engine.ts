@@ -58,6 +58,15 @@ export class WindowEngine {
     if (aggregations.includes('user-page')) this.userPageCounts = new WindowedCounts();
   }
 
+  /**
+   * Declares the streams (Kafka partitions) known to have events coming, so that, under
+   * `--emit closed`, no window closes before each of them has been heard from: otherwise a
+   * partition that starts late could update a window already written.
+   */
+  expectStreams(streams: readonly number[]): void {
+    for (const stream of streams) this.streamTimes[stream] ??= -1;
+  }
+
   /** Stream time of `stream`, or -1 before its first event. */
   streamTimeMs(stream: number): number {
     return this.streamTimes[stream] ?? -1;

@@ -85,6 +85,43 @@ describe('produce-sample --topic then count --from-topic equals produce-sample -
   });
 });
 
+describe('count --from-topic --threads 1 and 2 (a count worker) agree', () => {
+  // Rows in processing order (updates) interleave partitions as batches arrive: one partition there.
+  it.each([
+    { partitions: 3, args: ['--by', 'both', '-f', 'csv', '--grace', '0'] },
+    { partitions: 1, args: ['--by', 'user-page', '-f', 'ndjson', '--emit', 'updates'] },
+    { partitions: 3, args: ['--by', 'page', '-f', 'csv', '--emit', 'closed', '--grace', '1h'] },
+    { partitions: 3, args: ['--by', 'page', '--top', '3'] },
+  ])('$partitions partition(s) $args', async ({ partitions, args }) => {
+    const topic = await topics.create(partitions);
+    await topics.produce(topic, events(5000));
+    const one = await count(['--from-topic', topic, '--threads', '1', ...args]);
+    const two = await count(['--from-topic', topic, '--threads', '2', ...args]);
+    expect(one.code).toBe(0);
+    expect(two).toEqual({ ...one, stderr: two.stderr });
+    expect(two.stderr.replace(/in .*$/m, '')).toBe(one.stderr.replace(/in .*$/m, ''));
+  });
+
+  it('invalid records: the same error, exit code and dead letters', async () => {
+    const topic = await topics.create(1);
+    await topics.produce(topic, [...events(300), { value: 'not json', key: 'x' }, ...events(10)]);
+    for (const threads of ['1', '2']) {
+      const failed = await count(['--from-topic', topic, '--threads', threads, '-f', 'csv']);
+      expect(failed).toMatchObject({ code: 3, stdout: '' });
+      expect(failed.stderr).toBe(`pageviews: invalid record: not valid JSON (${topic}[0]@300)\n`);
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'pageviews-dead-'));
+    const dead = async (threads: string) => {
+      const r = await runPageviews(['count', '--from-topic', topic, '--threads', threads, '--dead-letter', `dead-${threads}.ndjson`, '-o', `out-${threads}.csv`, '-f', 'csv'], { env: env(), cwd: dir });
+      expect(r.code).toBe(0);
+      return [readFileSync(join(dir, `dead-${threads}.ndjson`), 'utf8'), readFileSync(join(dir, `out-${threads}.csv`), 'utf8')];
+    };
+    const [dead1, out1] = await dead('1');
+    expect(dead1).toContain(`"origin":"${topic}[0]@300","reason":"invalid: not valid JSON"`);
+    expect(await dead('2')).toEqual([dead1, out1]);
+  });
+});
+
 describe('count --from-topic selects exactly the requested records', () => {
   let topic: string;
   // partition 0: pages a0..a9 at offsets 0..9; partition 1: b0..b4; record timestamp = T0 + offset hours

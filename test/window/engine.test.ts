@@ -88,6 +88,19 @@ describe('WindowEngine: emit modes', () => {
     const r2 = run(timeWindows(10), [[0, 1, 1, 0], [1, 2, 1, 0], [0, 50, 1, 0], [1, 45, 1, 0]], 'closed');
     expect(r2.closed).toEqual([0]);
   });
+
+  it('closed with expected streams: waits for a stream that has not been heard from yet', () => {
+    const listener: EngineListener = { onUpdate: () => {}, onWindowClosed: (start) => closed.push(start) };
+    const closed: number[] = [];
+    const engine = new WindowEngine(timeWindows(10), ['page'], 'closed', listener);
+    engine.expectStreams([0, 1]);
+    engine.process(0, 1, 1, 0);
+    engine.process(0, 50, 1, 0);
+    expect(closed).toEqual([]); // stream 1 may still bring events for [0,10)
+    expect(engine.process(1, 3, 1, 0)).toBe(1); // and it does: counted, not lost
+    engine.process(1, 60, 1, 0);
+    expect(closed).toEqual([0]);
+  });
 });
 
 describe('WindowEngine: the reference application sample', () => {
