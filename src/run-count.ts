@@ -48,16 +48,27 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
       await output.abort();
       throw err;
     }
-    if (config.kafka && useWorker(config)) return await countInWorker(feed, config, io, output, deadLetter);
+    if (useWorker(config, feed)) return await countInWorker(feed, config, io, output, deadLetter);
     return await countThrough(feed, config, io.progress, output, deadLetter);
   } finally {
     await feed.close();
   }
 }
 
-/** Kafka: kafkajs keeps the main thread busy, so a worker decodes and counts meanwhile. */
-function useWorker(config: CountConfig): boolean {
-  return config.threads === undefined ? availableParallelism() > 1 : config.threads > 1;
+/** Starting a worker costs tens of milliseconds: for files, worth it from a few MiB on. */
+const WORKER_MIN_FILE_BYTES = 8 << 20;
+
+/**
+ * Two cores when they pay: Kafka (kafkajs keeps this thread busy while a worker counts) and
+ * large or piped files (this thread decodes while a worker counts). Late events can be
+ * dead-lettered with their line only where they were decoded, so --dead-letter on files
+ * stays on one thread.
+ */
+function useWorker(config: CountConfig, feed: Feed): boolean {
+  if (config.threads === 1 || (!config.kafka && config.deadLetter !== undefined)) return false;
+  if (config.threads === 2) return true;
+  if (availableParallelism() < 2) return false;
+  return config.kafka !== undefined || feed.total === undefined || feed.total >= WORKER_MIN_FILE_BYTES;
 }
 
 /**

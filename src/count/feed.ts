@@ -10,6 +10,7 @@ export interface FeedTarget extends LineHandler {
   isTopic: boolean;
   stream: number;
   onRecord(value: Buffer | null, partition: number, offset: number): void;
+  onDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void;
 }
 
 /**

@@ -5,6 +5,9 @@ import type { TextSink } from '../sink/text-sink.js';
 import { MAX_LINE_BYTES, type LineHandler } from '../source/line-splitter.js';
 import { formatDurationMs } from '../util/duration.js';
 import type { WindowEngine } from '../window/engine.js';
+
+/** The engine as the handler uses it; the main thread of a two-core file count stands in for it. */
+export type EventCounter = Pick<WindowEngine, 'process' | 'lastLateWindows' | 'windows' | 'streamTimeMs'>;
 import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
 
 /**
@@ -20,7 +23,7 @@ export class RecordHandler implements LineHandler {
 
   constructor(
     private readonly decoder: PageViewDecoder,
-    private readonly engine: WindowEngine,
+    private readonly engine: EventCounter,
     private readonly summary: CountSummary,
     private readonly onInvalid: InvalidPolicy,
     private readonly deadLetter: TextSink | undefined,
@@ -37,6 +40,13 @@ export class RecordHandler implements LineHandler {
     const decoder = this.decoder;
     this.engine.process(this.stream, decoder.timestampMs, decoder.pageId, decoder.userId);
     if (this.engine.lastLateWindows > 0 && this.deadLetter) this.deadLetterLate(position, buf.toString('utf8', start, end));
+  }
+
+  /** An event decoded by the main thread (files on two cores): count it. */
+  onDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void {
+    this.decoder.adoptDecoded(bytes, timestampMs, pageAt, pageLength, pageHash, userLength, userHash);
+    this.summary.read++;
+    this.engine.process(this.stream, timestampMs, this.decoder.pageId, this.decoder.userId);
   }
 
   /** A Kafka record: the partition is the stream (stream time per partition). */

@@ -1,4 +1,4 @@
-import type { Dictionary } from '../store/dictionary.js';
+import type { Dictionary, IdInterner } from '../store/dictionary.js';
 
 export interface DecodeOptions {
   userField: string;
@@ -42,14 +42,24 @@ export class PageViewDecoder {
 
   constructor(
     private readonly options: DecodeOptions,
-    private readonly pages: Dictionary,
+    private readonly pages: IdInterner,
     /** Absent when no aggregation needs users: the field is still validated. */
-    private readonly users: Dictionary | undefined,
+    private readonly users: IdInterner | undefined,
   ) {
     this.userKey = Buffer.from(options.userField);
     this.pageKey = Buffer.from(options.pageField);
     this.timeKey = Buffer.from(options.timeField);
     this.timeScale = options.timeUnit === 's' ? 1000 : 1;
+  }
+
+  /**
+   * An event decoded by another thread: interns its ids (ASCII ones with the hash already
+   * computed) and sets the fields as `decode` would. Lengths < 0 mean non-ASCII UTF-8.
+   */
+  adoptDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void {
+    this.timestampMs = timestampMs;
+    this.pageId = internPacked(this.pages as Dictionary, bytes, pageAt, pageLength, pageHash);
+    if (this.users) this.userId = internPacked(this.users as Dictionary, bytes, pageAt + Math.abs(pageLength), userLength, userHash);
   }
 
   decode(buf: Buffer, start: number, end: number): DecodeStatus {
@@ -185,6 +195,10 @@ export class PageViewDecoder {
     this.reason = reason;
     return DecodeStatus.invalid;
   }
+}
+
+function internPacked(dictionary: Dictionary, bytes: Buffer, at: number, length: number, hash: number): number {
+  return length >= 0 ? dictionary.internHashed(bytes, at, at + length, hash) : dictionary.intern(bytes.toString('utf8', at, at - length));
 }
 
 function describe(value: unknown): string {

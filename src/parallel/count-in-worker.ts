@@ -1,10 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import type { CountConfig, CountSummary } from '../count/config.js';
 import type { Feed, FeedTarget } from '../count/feed.js';
+import { RecordHandler } from '../count/record-handler.js';
+import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import { PageviewsError } from '../errors.js';
 import type { ProgressReporter } from '../run-count.js';
 import type { TextSink } from '../sink/text-sink.js';
-import { RecordPacker } from './record-blocks.js';
+import { EventPacker } from './event-blocks.js';
+import { BlockPool, RecordPacker } from './record-blocks.js';
 import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
 
 /** The compiled worker; also right when this module runs from src/ under the test runner. */
@@ -12,10 +15,19 @@ const WORKER_URL = new URL('../../dist/parallel/count-worker.js', import.meta.ur
 /** Blocks handed over and not yet counted: bounds memory when the worker falls behind. */
 const MAX_BLOCKS_IN_FLIGHT = 4;
 
+/** How this thread feeds the worker: raw Kafka records, or events it decoded itself. */
+interface Handover {
+  readonly target: FeedTarget;
+  flush(): void;
+  /** What this thread counted itself (files: events read, invalid ones and their samples). */
+  readonly summary: CountSummary | undefined;
+}
+
 /**
- * Runs a Kafka replay on two cores: kafkajs consumes and parses on this thread, records go
- * in blocks to a count worker running the same pipeline, and its output comes back here to
- * the real sinks. Same rows, same order, same errors as the one-thread run.
+ * Counts on two cores. Kafka: kafkajs consumes on this thread and records go in blocks to a
+ * count worker running the same pipeline. Files: this thread reads and decodes (invalid
+ * records are reported here, with their origin), the worker interns and counts. Output
+ * comes back here to the real sinks. Same rows, same order, same errors as one thread.
  */
 export async function countInWorker(
   feed: Feed,
@@ -32,6 +44,8 @@ export async function countInWorker(
   let finished = false;
   let eventsRead = 0;
   const acks: (() => void)[] = [];
+  const pool = new BlockPool();
+  const sentBlocks: SharedArrayBuffer[] = [];
   let settle!: { resolve: (s: CountSummary) => void; reject: (e: unknown) => void };
   const done = new Promise<CountSummary>((resolve, reject) => (settle = { resolve, reject }));
   done.catch(() => {});
@@ -43,48 +57,47 @@ export async function countInWorker(
   worker.on('message', (message: FromCountWorker) => {
     if (message.type === 'ack') {
       eventsRead = message.read;
+      pool.give(sentBlocks.shift()!);
       acks.shift()?.();
-    }
-    else if (message.type === 'write') {
+    } else if (message.type === 'write') {
       const sink = message.which === 'output' ? output : deadLetter!;
-      writes = writes.then(() => sink.writeBytes(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.length))).catch(fail);
-    } else if (message.type === 'done') settle.resolve(message.summary);
-    else fail(new PageviewsError(message.message, message.exitCode, message.where));
+      writes = writes
+        .then(() => sink.writeBytes(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.length)))
+        .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
+        .catch(fail);
+    } else if (message.type === 'done') {
+      finished = true;
+      settle.resolve(message.summary);
+    } else fail(new PageviewsError(message.message, message.exitCode, message.where));
   });
   worker.on('error', fail);
   worker.on('exit', (code) => finished || fail(new Error(`the count worker stopped (exit code ${code})`)));
-  const send = (message: ToCountWorker) => worker.postMessage(message);
   const inFlight: Promise<void>[] = [];
-  const packer = new RecordPacker((block, length) => {
+  const send = (message: Extract<ToCountWorker, { block: SharedArrayBuffer }>) => {
     inFlight.push(new Promise<void>((resolve) => acks.push(resolve)));
-    send({ type: 'records', block, length });
-  });
-  const target: FeedTarget = {
-    source: '',
-    isTopic: true,
-    stream: 0,
-    onRecord: (value, partition, offset) => packer.add(value, partition, offset),
-    onLine: () => {},
-    onOverlongLine: () => {},
+    sentBlocks.push(message.block);
+    worker.postMessage(message);
   };
+  const handover = config.kafka ? kafkaHandover(pool, send) : fileHandover(config, pool, send);
+  const following = config.kafka !== undefined && config.kafka.until === undefined;
   try {
     io.progress?.start(feed.total, feed.unit);
-    await feed.run(target, async (workDone) => {
-      io.progress?.update(workDone, eventsRead);
-      if (config.kafka?.until === undefined) packer.flush(); // --follow: hand over every batch at once
+    await feed.run(handover.target, async (workDone) => {
+      io.progress?.update(workDone, handover.summary?.read ?? eventsRead);
+      if (following) handover.flush(); // --follow: hand every batch over at once
       while (inFlight.length > MAX_BLOCKS_IN_FLIGHT) await inFlight.shift();
       if (failure) throw failure;
     });
-    packer.flush();
-    send({ type: 'end' });
-    const summary = await done;
+    handover.flush();
+    worker.postMessage({ type: 'end' } satisfies ToCountWorker);
+    const counted = await done;
     await writes;
     if (failure) throw failure;
     io.progress?.stop();
     await deadLetter?.commit();
     await output.commit();
     await feed.afterOutput();
-    return summary;
+    return handover.summary ? { ...counted, read: handover.summary.read, invalid: handover.summary.invalid, invalidSamples: handover.summary.invalidSamples } : counted;
   } catch (err) {
     io.progress?.stop();
     await deadLetter?.abort();
@@ -94,4 +107,35 @@ export async function countInWorker(
     worker.removeAllListeners('exit');
     await worker.terminate();
   }
+}
+
+type Send = (message: Extract<ToCountWorker, { block: SharedArrayBuffer }>) => void;
+
+function kafkaHandover(pool: BlockPool, send: Send): Handover {
+  const packer = new RecordPacker(pool, (block, length) => send({ type: 'records', block, length }));
+  const target: FeedTarget = {
+    source: '',
+    isTopic: true,
+    stream: 0,
+    onRecord: (value, partition, offset) => packer.add(value, partition, offset),
+    onLine: () => {},
+    onOverlongLine: () => {},
+    onDecoded: () => {},
+  };
+  return { target, flush: () => packer.flush(), summary: undefined };
+}
+
+/** Decodes here; the handler's "engine" only packs each valid event for the worker. */
+function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handover {
+  const packer = new EventPacker(pool, (block, length) => send({ type: 'events', block, length }));
+  const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
+  const decoder = new PageViewDecoder(config.decode, packer.pages, config.aggregations.includes('user-page') ? packer.users : undefined);
+  const packing = {
+    process: (_stream: number, timestampMs: number) => (packer.commit(timestampMs), 1),
+    lastLateWindows: 0,
+    windows: config.windows,
+    streamTimeMs: () => -1,
+  };
+  const target = new RecordHandler(decoder, packing, summary, config.onInvalid, undefined);
+  return { target, flush: () => packer.flush(), summary };
 }

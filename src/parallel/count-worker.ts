@@ -1,29 +1,36 @@
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CountConfig } from '../count/config.js';
-import type { Feed } from '../count/feed.js';
+import type { Feed, FeedTarget } from '../count/feed.js';
+import { MAX_LINE_BYTES } from '../source/line-splitter.js';
 import { PageviewsError } from '../errors.js';
 import { countThrough } from '../run-count.js';
 import { TextSink } from '../sink/text-sink.js';
+import { unpackEvents } from './event-blocks.js';
 import { unpackRecords } from './record-blocks.js';
 import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
 
 /**
- * The count worker: the whole pipeline after the source (decode, engine, store, format),
- * fed with blocks of Kafka records by the main thread, which keeps kafkajs busy on the
- * other core. Output goes back as byte chunks; the main thread owns the real sinks.
+ * The count worker: the pipeline after the source (decode, engine, store, format), fed by
+ * the main thread with blocks of Kafka records (kafkajs keeps the main thread busy) or of
+ * events the main thread decoded from files. Output goes back as byte chunks; the main
+ * thread owns the real sinks.
  */
 const { config, streams } = workerData as { config: CountConfig; streams: number[] };
 const post = (message: FromCountWorker, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 
-/** A stream whose writes become messages to the main thread. */
+/** Writes not yet on their sink: each completes when the main thread says `written`. */
+const unwritten: (() => void)[] = [];
+
+/** A stream whose writes become messages to the main thread, one chunk at a time. */
 function portStream(which: 'output' | 'deadLetter'): Writable {
   return new Writable({
+    highWaterMark: 1,
     write(chunk: Buffer, _encoding, done) {
       const bytes = new Uint8Array(chunk.length);
       bytes.set(chunk);
+      unwritten.push(() => done());
       post({ type: 'write', which, bytes }, [bytes.buffer]);
-      done();
     },
   });
 }
@@ -38,29 +45,41 @@ const messageFeed: Feed = {
   unit: 'offsets',
   streams,
   run(handler, afterChunk) {
-    handler.source = config.kafka!.topic;
-    handler.isTopic = true;
+    if (config.kafka) {
+      handler.source = config.kafka.topic;
+      handler.isTopic = true;
+    }
     return new Promise<void>((resolve, reject) => {
+      // Blocks are counted strictly one after another, each with its afterChunk (which may
+      // write closed windows) finished before the next: as on one thread.
+      let queue = Promise.resolve();
+      const enqueue = (work: () => Promise<void> | void) => {
+        queue = queue.then(work).catch(reject);
+      };
       parentPort!.on('message', (message: ToCountWorker) => {
-        if (message.type === 'end') return resolve();
-        try {
-          unpackRecords(message.block, message.length, (bytes, start, end, isNull, partition, offset) => {
-            if (isNull || end - start > 1 << 20) handler.onRecord(isNull ? null : bytes.subarray(start, end), partition, offset);
-            else {
-              handler.stream = partition;
-              handler.onLine(bytes, start, end, offset);
-            }
-          });
-          afterChunk(0).then(() => post({ type: 'ack', read: summaryRead() }), reject);
-        } catch (err) {
-          reject(err);
-        }
+        if (message.type === 'written') return unwritten.shift()?.();
+        if (message.type === 'end') return enqueue(resolve);
+        enqueue(async () => {
+          if (message.type === 'events') unpackEvents(message.block, message.length, handler.onDecoded.bind(handler));
+          else unpackRecords(message.block, message.length, (bytes, start, end, isNull, partition, offset) => countRecord(handler, bytes, start, end, isNull, partition, offset));
+          await afterChunk(0);
+          post({ type: 'ack', read: summaryRead() });
+        });
       });
     });
   },
   afterOutput: async () => {},
   close: async () => {},
 };
+
+function countRecord(handler: FeedTarget, bytes: Buffer, start: number, end: number, isNull: boolean, partition: number, offset: number): void {
+  if (isNull || end - start > MAX_LINE_BYTES) {
+    handler.onRecord(isNull ? null : bytes.subarray(start, end), partition, offset);
+    return;
+  }
+  handler.stream = partition;
+  handler.onLine(bytes, start, end, offset);
+}
 
 try {
   const output = new TextSink(portStream('output'), config.output ?? 'stdout');

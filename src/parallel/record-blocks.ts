@@ -6,14 +6,38 @@
 const HEADER_BYTES = 16;
 const BLOCK_BYTES = 4 << 20;
 
+/**
+ * Blocks of shared memory, reused once the worker has acknowledged them: a fresh block per
+ * hand-over would leave megabytes of shared memory to a lazy garbage collector.
+ */
+export class BlockPool {
+  private readonly free: SharedArrayBuffer[] = [];
+
+  take(minBytes: number): SharedArrayBuffer {
+    const index = this.free.findIndex((b) => b.byteLength >= minBytes);
+    return index >= 0 ? this.free.splice(index, 1)[0] : new SharedArrayBuffer(Math.max(BLOCK_BYTES, minBytes));
+  }
+
+  give(block: SharedArrayBuffer): void {
+    this.free.push(block);
+  }
+}
+
 export class RecordPacker {
-  private block = new SharedArrayBuffer(BLOCK_BYTES);
-  private view = new DataView(this.block);
-  private bytes = new Uint8Array(this.block);
+  private block: SharedArrayBuffer;
+  private view: DataView;
+  private bytes: Uint8Array;
   private used = 0;
   private records = 0;
 
-  constructor(private readonly onBlock: (block: SharedArrayBuffer, length: number, records: number) => void) {}
+  constructor(
+    private readonly pool: BlockPool,
+    private readonly onBlock: (block: SharedArrayBuffer, length: number, records: number) => void,
+  ) {
+    this.block = pool.take(0);
+    this.view = new DataView(this.block);
+    this.bytes = new Uint8Array(this.block);
+  }
 
   add(value: Buffer | null, partition: number, offset: number): void {
     const length = value === null ? 0 : value.length;
@@ -28,8 +52,9 @@ export class RecordPacker {
 
   /** Hands over the current block (if any) and starts a new one, big enough for `need`. */
   flush(need = 0): void {
+    if (this.records === 0 && this.block.byteLength >= need) return;
     if (this.records > 0) this.onBlock(this.block, this.used, this.records);
-    this.block = new SharedArrayBuffer(Math.max(BLOCK_BYTES, need));
+    this.block = this.pool.take(need);
     this.view = new DataView(this.block);
     this.bytes = new Uint8Array(this.block);
     this.used = 0;

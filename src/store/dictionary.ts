@@ -10,7 +10,13 @@ import { radixOrder } from './radix-order.js';
  * Non-ASCII ids go through a string first, so that every spelling of the same text (raw
  * UTF-8, \u escapes) lands on one canonical UTF-8 key.
  */
-export class Dictionary {
+/** What the decoder hands ids to: a dictionary, or a packer that ships them to a worker. */
+export interface IdInterner {
+  internBytes(buf: Buffer, start: number, end: number, ascii: boolean): number;
+  intern(name: string): number;
+}
+
+export class Dictionary implements IdInterner {
   private count = 0;
   private arena: Buffer = Buffer.allocUnsafe(1 << 16);
   private arenaUsed = 0;
@@ -46,8 +52,11 @@ export class Dictionary {
   }
 
   private internAscii(buf: Buffer, start: number, end: number): number {
-    let hash = 0x811c9dc5;
-    for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+    return this.internHashed(buf, start, end, hashBytes(buf, start, end));
+  }
+
+  /** An ASCII id whose `hashBytes` was computed elsewhere (by the thread that decoded it). */
+  internHashed(buf: Buffer, start: number, end: number, hash: number): number {
     const length = end - start;
     const slots = this.slots;
     const arena = this.arena;
@@ -161,6 +170,13 @@ export class Dictionary {
     const a = this.arena;
     return (length > 0 ? a[from] : 0) * 2 ** 32 + (length > 1 ? a[from + 1] : 0) * 65536 + (length > 2 ? a[from + 2] : 0);
   }
+}
+
+/** FNV-1a over an id's bytes: the dictionary's hash. */
+export function hashBytes(buf: Buffer, start: number, end: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ buf[i], 0x01000193);
+  return hash;
 }
 
 function isPlain(buf: Buffer, start: number, end: number): boolean {

@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runPageviews } from '../support/run-cli.js';
+import { spawnPageviews } from '../support/spawn.js';
 
 const SAMPLE = readFileSync('fixtures/reference-sample.ndjson', 'utf8');
-const BIN = join(process.cwd(), 'bin/pageviews');
 const tempDir = () => mkdtempSync(join(tmpdir(), 'pageviews-cli-'));
 
 /** Many events over a few weeks, deterministic; enough to keep a real process busy. */
@@ -134,15 +133,7 @@ describe('count: terminal behaviour', () => {
 });
 
 describe('count as a real process', () => {
-  function spawnCount(args: string[], cwd: string) {
-    const child = spawn(process.execPath, [BIN, 'count', ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    return { child, exited, out: () => stdout, err: () => stderr };
-  }
+  const spawnCount = (args: string[], cwd: string) => spawnPageviews(['count', ...args], { cwd });
 
   it('piping into head ends quietly: exit 0, no EPIPE error', async () => {
     const dir = tempDir();
@@ -152,7 +143,7 @@ describe('count as a real process', () => {
     await new Promise<void>((resolve) => run.child.stdout.once('data', () => resolve()));
     run.child.stdout.destroy(); // what `| head -1` does once it has its line
     expect(await run.exited).toBe(0);
-    expect(run.err()).not.toMatch(/EPIPE|Error/);
+    expect(run.stderr()).not.toMatch(/EPIPE|Error/);
   });
 
   it('Ctrl-C (SIGINT) exits 130 and leaves no partial -o file', async () => {
@@ -163,8 +154,41 @@ describe('count as a real process', () => {
     expect(readdirSync(dir).some((f) => f.includes('.tmp-'))).toBe(true);
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(130);
-    expect(run.err()).toBe('pageviews: interrupted by SIGINT\n');
+    expect(run.stderr()).toBe('pageviews: interrupted by SIGINT\n');
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
+  });
+});
+
+describe('count --threads 2 (this thread decodes, a worker counts) equals --threads 1', () => {
+  const text = `${manyEvents(20000)}\n{"userId":"u\\u00e9","pageId":"p\\"q,1","timestamp":1617000000000}\n`;
+  it.each([
+    ['--by', 'both', '-f', 'csv', '--grace', '0'],
+    ['--by', 'user-page', '-f', 'ndjson', '--grace', 'unbounded', '--time-format', 'epoch-ms'],
+    ['--by', 'page', '-f', 'csv', '--emit', 'updates'],
+    ['--by', 'both', '-f', 'csv', '--emit', 'closed', '--grace', '2h'],
+    ['--by', 'user-page', '--top', '5'],
+  ])('%j', async (...args) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), text);
+    const one = await runPageviews(['count', 'events.ndjson', '--threads', '1', ...args], { cwd: dir });
+    const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', ...args], { cwd: dir });
+    const viaStdin = await runPageviews(['count', '--threads', '2', ...args], { stdin: [text] });
+    expect(one.code).toBe(0);
+    expect(two).toEqual(one);
+    expect(viaStdin.stdout).toBe(one.stdout);
+  });
+
+  it('reports invalid records the same way: samples, counts, and the first failure with its origin', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), `${manyEvents(500)}oops\n${manyEvents(10)}{"userId":5}\n`);
+    for (const policy of ['skip', 'fail']) {
+      const one = await runPageviews(['count', 'events.ndjson', '--threads', '1', '--on-invalid', policy, '-f', 'csv'], { cwd: dir });
+      const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', '--on-invalid', policy, '-f', 'csv'], { cwd: dir });
+      expect(two).toEqual(one);
+    }
+    const failed = await runPageviews(['count', 'events.ndjson', '--threads', '2', '-f', 'csv', '-o', 'out.csv'], { cwd: dir });
+    expect(failed).toMatchObject({ code: 3, stderr: 'pageviews: invalid record: not valid JSON (events.ndjson:501)\n' });
+    expect(readdirSync(dir)).toEqual(['events.ndjson']);
   });
 });

@@ -1,15 +1,14 @@
 // --follow against the real broker, as a real process: produce, see the update, produce
 // more, see the next, then stop it with a signal.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBroker } from '../../scripts/kafka-broker.mjs';
 import { kafkaBrokers } from '../support/kafka.js';
+import { spawnPageviews } from '../support/spawn.js';
 import { eventLine, TestTopics } from '../support/topics.js';
 
-const BIN = join(process.cwd(), 'bin/pageviews');
 const T0 = Date.UTC(2021, 2, 25); // a Thursday: a window start
 const DAY = 86_400_000;
 let topics: TestTopics;
@@ -22,13 +21,7 @@ afterAll(async () => {
 });
 
 function follow(args: string[], brokers = kafkaBrokers(), cwd = process.cwd()) {
-  const child = spawn(process.execPath, [BIN, 'count', '--follow', ...args], { cwd, env: { ...process.env, KAFKA_BROKERS: brokers }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+  return spawnPageviews(['count', '--follow', ...args], { cwd, env: { KAFKA_BROKERS: brokers }, stdin: 'ignore' });
 }
 
 describe('count --follow', () => {
@@ -68,17 +61,10 @@ describe('stdout holds only data rows', () => {
   it('even with --verbose, kafkajs logs go to stderr', async () => {
     const topic = await topics.create(2);
     await topics.produce(topic, [{ value: eventLine('u1', 'p1', T0) }, { value: eventLine('u2', 'p2', T0 + DAY) }]);
-    const child = spawn(process.execPath, [BIN, 'count', '--from-topic', topic, '-f', 'csv', '--verbose'], {
-      env: { ...process.env, KAFKA_BROKERS: kafkaBrokers() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    expect(await new Promise((resolve) => child.on('close', resolve))).toBe(0);
-    expect(stdout).toBe('pageId,windowStart,windowEnd,count\np1,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,1\np2,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,1\n');
-    expect(stderr).toMatch(/^pageviews: kafka info \[Consumer\]: Starting$/m);
+    const run = spawnPageviews(['count', '--from-topic', topic, '-f', 'csv', '--verbose'], { env: { KAFKA_BROKERS: kafkaBrokers() }, stdin: 'ignore' });
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toBe('pageId,windowStart,windowEnd,count\np1,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,1\np2,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,1\n');
+    expect(run.stderr()).toMatch(/^pageviews: kafka info \[Consumer\]: Starting$/m);
   });
 });
 
