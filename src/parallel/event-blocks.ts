@@ -1,5 +1,5 @@
 import type { IdInterner } from '../store/dictionary.js';
-import type { BlockPool } from './record-blocks.js';
+import { privateCopy, type BlockPool } from './record-blocks.js';
 
 /**
  * Decoded events packed into shared memory for the count worker, when the main thread
@@ -97,8 +97,7 @@ export function unpackEvents(
   length: number,
   visit: (bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number) => void,
 ): void {
-  // A private copy: V8 reads SharedArrayBuffer-backed arrays more slowly in hot loops.
-  const bytes = Buffer.from(new Uint8Array(block, 0, length));
+  const bytes = privateCopy(block, length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   for (let at = 0; at < length; ) {
     const pageLength = view.getInt32(at + 12);

@@ -68,8 +68,7 @@ export function unpackRecords(
   length: number,
   visit: (bytes: Buffer, start: number, end: number, isNull: boolean, partition: number, offset: number) => void,
 ): void {
-  // A private copy: V8 reads SharedArrayBuffer-backed arrays more slowly in hot loops.
-  const bytes = Buffer.from(new Uint8Array(block, 0, length));
+  const bytes = privateCopy(block, length);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   for (let at = 0; at < length; ) {
     const partition = view.getUint32(at);
@@ -79,4 +78,17 @@ export function unpackRecords(
     visit(bytes, start, start + Math.max(size, 0), size < 0, partition, offset);
     at = start + Math.max(size, 0);
   }
+}
+
+let scratch = Buffer.alloc(0);
+
+/**
+ * A private copy of a block, in memory reused from block to block: V8 reads arrays over
+ * shared memory more slowly in hot loops, and a fresh copy per block would leave
+ * megabytes of garbage outside the heap for every block.
+ */
+export function privateCopy(block: SharedArrayBuffer, length: number): Buffer {
+  if (scratch.length < length) scratch = Buffer.alloc(Math.max(length, 2 * scratch.length));
+  scratch.set(new Uint8Array(block, 0, length));
+  return scratch.subarray(0, length);
 }
