@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { CountConfig, CountSummary } from './count/config.js';
 import { openFileFeed, type Feed } from './count/feed.js';
@@ -8,9 +9,8 @@ import { PageViewDecoder } from './decode/page-view-decoder.js';
 import { createFormatter } from './format/registry.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { Dictionary } from './store/dictionary.js';
-import { WindowEngine } from './window/engine.js';
-import { availableParallelism } from 'node:os';
 import { countInWorker } from './parallel/count-in-worker.js';
+import { WindowEngine } from './window/engine.js';
 
 /** Progress as the run sees it; the CLI decides whether and how to draw it. */
 export interface ProgressReporter {
