@@ -102,7 +102,7 @@ export class Dictionary implements IdInterner {
     this.slots[at + 1] = id + 1;
     this.slots[at + 2] = offset;
     this.slots[at + 3] = length;
-    if (this.count * 2 > this.mask) this.rehash();
+    if (this.count * 4 > this.mask * 3) this.rehash(); // load <= 0.75
     return id;
   }
 

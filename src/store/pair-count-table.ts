@@ -4,7 +4,7 @@
  * so a probe touches one cache line, and an increment allocates nothing.
  */
 const EMPTY = -1;
-const MAX_LOAD = 0.6;
+const MAX_LOAD = 0.75;
 
 export class PairCountTable {
   private keys: Int32Array; // slot s: keys[4s] = a, keys[4s + 1] = b
