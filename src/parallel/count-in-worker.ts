@@ -62,7 +62,7 @@ export async function countInWorker(
     } else if (message.type === 'write') {
       const sink = message.which === 'output' ? output : deadLetter!;
       writes = writes
-        .then(() => sink.writeBytes(Buffer.from(message.bytes.buffer, message.bytes.byteOffset, message.bytes.length)))
+        .then(() => sink.writeBytesNow(Buffer.from(message.block, 0, message.length)))
         .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
         .catch(fail);
     } else if (message.type === 'done') {

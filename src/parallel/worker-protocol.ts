@@ -11,6 +11,7 @@ export type ToCountWorker =
 /** Count worker -> main thread. */
 export type FromCountWorker =
   | { type: 'ack'; read: number }
-  | { type: 'write'; which: 'output' | 'deadLetter'; bytes: Uint8Array }
+  /** Bytes to write, in shared memory the worker reuses once it is told `written`. */
+  | { type: 'write'; which: 'output' | 'deadLetter'; block: SharedArrayBuffer; length: number }
   | { type: 'done'; summary: CountSummary }
   | { type: 'error'; message: string; exitCode: number; where: string | undefined; stack: string | undefined };

@@ -25,8 +25,12 @@ export class TextSink {
     readonly where: string,
   ) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      this.failure = err.code === 'EPIPE' ? new OutputClosed() : ioErrorFrom(err, where, 'write output');
+      this.failure = this.failureFrom(err);
     });
+  }
+
+  private failureFrom(err: NodeJS.ErrnoException): Error {
+    return err.code === 'EPIPE' ? new OutputClosed() : ioErrorFrom(err, this.where, 'write output');
   }
 
   write(text: string): void {
@@ -39,6 +43,18 @@ export class TextSink {
   async writeBytes(bytes: Buffer): Promise<void> {
     await this.drain(true);
     await this.send(bytes);
+  }
+
+  /**
+   * Writes bytes the caller will reuse: resolves only once the stream has handed them to
+   * the operating system, not merely buffered them.
+   */
+  async writeBytesNow(bytes: Buffer): Promise<void> {
+    await this.drain(true);
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve, reject) => {
+      this.stream.write(bytes, (err) => (err ? reject(this.failure ?? this.failureFrom(err)) : resolve()));
+    });
   }
 
   /** Writes buffered text if there is enough of it; waits for the stream if it is full. */

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable, addAbortSignal } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -11,7 +11,14 @@ export interface ByteInput {
   readonly name: string;
   /** Bytes on disk, for the progress bar; undefined for stdin and pipes. */
   readonly sizeBytes: number | undefined;
-  open(): Readable;
+  /**
+   * The raw chunks. A regular file is read into two alternating buffers (one is read ahead
+   * while the other is processed): each chunk is valid only until the next is requested,
+   * and no megabyte of garbage is left behind per chunk.
+   */
+  chunks(signal: AbortSignal): AsyncGenerator<Buffer>;
+  /** True when `chunks` reuses its buffers. */
+  readonly reusesBuffers: boolean;
 }
 
 export const STDIN_NAME = '<stdin>';
@@ -26,7 +33,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
   const inputs: ByteInput[] = [];
   for (const path of paths) {
     if (path === '-') {
-      inputs.push({ name: STDIN_NAME, sizeBytes: undefined, open: () => stdin });
+      inputs.push({ name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME), reusesBuffers: false });
       continue;
     }
     let size: number | undefined;
@@ -44,7 +51,11 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
     } catch (err) {
       throw ioErrorFrom(err, path, 'read input');
     }
-    inputs.push({ name: path, sizeBytes: size, open: () => createReadStream(fullPath, { highWaterMark: READ_CHUNK_BYTES }) });
+    inputs.push(
+      size === undefined // a FIFO or device: a stream
+        ? { name: path, sizeBytes: size, chunks: (signal) => streamChunks(addAbortSignal(signal, createReadStream(fullPath, { highWaterMark: READ_CHUNK_BYTES })), path), reusesBuffers: false }
+        : { name: path, sizeBytes: size, chunks: (signal) => fileChunks(fullPath, path, signal), reusesBuffers: true },
+    );
   }
   return inputs;
 }
@@ -54,8 +65,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
  * files and stdin alike; `onRawBytes` sees the bytes as read, for progress.
  */
 export async function* readChunks(input: ByteInput, signal: AbortSignal, onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  const raw = addAbortSignal(signal, input.open());
-  const counted = countBytes(raw, input.name, onRawBytes);
+  const counted = countBytes(input.chunks(signal), onRawBytes);
   let first = await counted.next();
   while (!first.done && first.value.length < 2) {
     const more = await counted.next();
@@ -70,7 +80,9 @@ export async function* readChunks(input: ByteInput, signal: AbortSignal, onRawBy
     return;
   }
   const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
-  const compressed = Readable.from(prepend(head, counted));
+  // zlib may hold on to its input: give it copies when the reader reuses its buffers.
+  const own = (chunk: Buffer) => (input.reusesBuffers ? Buffer.from(chunk) : chunk);
+  const compressed = Readable.from(prepend(own(head), mapChunks(counted, own)));
   compressed.on('error', (err) => gunzip.destroy(err));
   compressed.pipe(gunzip);
   try {
@@ -85,16 +97,58 @@ export async function* readChunks(input: ByteInput, signal: AbortSignal, onRawBy
   }
 }
 
-async function* countBytes(readable: Readable, name: string, onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {
+async function* countBytes(chunks: AsyncGenerator<Buffer>, onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) {
+    onRawBytes(chunk.length);
+    yield chunk;
+  }
+}
+
+async function* mapChunks(chunks: AsyncIterator<Buffer>, map: (chunk: Buffer) => Buffer): AsyncGenerator<Buffer> {
+  for (;;) {
+    const next = await chunks.next();
+    if (next.done) return;
+    yield map(next.value);
+  }
+}
+
+async function* streamChunks(readable: Readable, name: string): AsyncGenerator<Buffer> {
   try {
-    for await (const chunk of readable) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-      onRawBytes(buf.length);
-      yield buf;
-    }
+    for await (const chunk of readable) yield typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw ioErrorFrom(err, name, 'read input');
+  }
+}
+
+async function* fileChunks(fullPath: string, name: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+  let handle: FileHandle;
+  try {
+    handle = await open(fullPath, 'r');
+  } catch (err) {
+    throw ioErrorFrom(err, name, 'read input');
+  }
+  const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+  let which = 0;
+  let pending = handle.read(buffers[0], 0, READ_CHUNK_BYTES, null);
+  try {
+    for (;;) {
+      let bytesRead: number;
+      try {
+        ({ bytesRead } = await pending);
+      } catch (err) {
+        throw ioErrorFrom(err, name, 'read input');
+      }
+      if (bytesRead === 0) return;
+      if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
+      const current = buffers[which];
+      which ^= 1;
+      pending = handle.read(buffers[which], 0, READ_CHUNK_BYTES, null); // read ahead
+      yield current.subarray(0, bytesRead);
+    }
+  } finally {
+    await pending.catch(() => {});
+    await handle.close();
   }
 }
 
