@@ -84,7 +84,7 @@ function fileScenarios(file, size) {
       list.push({ name: `stdin ${by} grace ${grace} ${size}`, command: `cat ${shq(file)} | ${count(`--by ${by} --grace ${grace}`)}`, kind: 'stdin', by, grace });
     }
     if (by !== 'page') {
-      list.push({ name: `file ${by} grace unbounded --threads 2 ${size}`, command: count(`${shq(file)} --by ${by} --grace unbounded --threads 2`), kind: 'file2', by });
+      list.push({ name: `file ${by} grace unbounded --threads 1 ${size}`, command: count(`${shq(file)} --by ${by} --grace unbounded --threads 1`), kind: 'file2', by });
     }
   }
   return list;
@@ -118,7 +118,7 @@ function benchFiles() {
       for (const kind of ['file', 'file2']) {
         const ours = rows.find((r) => r.kind === kind && r.by === by && (kind === 'file2' || r.grace === 'unbounded'));
         const duck = duckOf(ours);
-        const label = kind === 'file2' ? ' (--threads 2)' : '';
+        const label = kind === 'file2' ? ' (--threads 1)' : '';
         check(`file ${by} ${size}${label}: >= 2x DuckDB throughput`, duck.wall / ours.wall >= 2, `${(duck.wall / ours.wall).toFixed(2)}x`);
       }
     }
