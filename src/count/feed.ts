@@ -9,7 +9,7 @@ export interface FeedTarget extends LineHandler {
   source: string;
   isTopic: boolean;
   stream: number;
-  onRecord(value: Buffer | null, partition: number, offset: number): void;
+  onRecord(bytes: Buffer | null, partition: number, offset: number, start?: number, end?: number): void;
   onDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void;
 }
 

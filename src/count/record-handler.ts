@@ -49,15 +49,18 @@ export class RecordHandler implements LineHandler {
     this.engine.process(this.stream, timestampMs, this.decoder.pageId, this.decoder.userId);
   }
 
-  /** A Kafka record: the partition is the stream (stream time per partition). */
-  onRecord(value: Buffer | null, partition: number, offset: number): void {
+  /**
+   * A Kafka record, its value at `bytes[start, end)` (null: no value); the partition is the
+   * stream (stream time per partition).
+   */
+  onRecord(bytes: Buffer | null, partition: number, offset: number, start = 0, end = bytes?.length ?? 0): void {
     this.stream = partition;
-    if (value === null || value.length > MAX_LINE_BYTES) {
+    if (bytes === null || end - start > MAX_LINE_BYTES) {
       this.summary.read++;
-      this.invalid(value === null ? 'record has no value (a tombstone)' : `record is ${value.length} bytes, longer than the limit`, offset);
+      this.invalid(bytes === null ? 'record has no value (a tombstone)' : `record is ${end - start} bytes, longer than the limit`, offset);
       return;
     }
-    this.onLine(value, 0, value.length, offset);
+    this.onLine(bytes, start, end, offset);
   }
 
   onOverlongLine(lineNo: number, length: number): void {

@@ -22,10 +22,5 @@ export function csvFormatter(options: FormatOptions): Formatter {
       if (aggregation === 'user-page') return { parts: [by, ',', window, '\n'], withUser: true, quotePlain: false, escape: csvField };
       return { parts: [by, withUser ? `,${window}` : window, '', '\n'], withUser: false, quotePlain: false, escape: csvField };
     },
-    line(aggregation, start, end, pageId, userId, count) {
-      const by = both ? `${aggregation},` : '';
-      const user = withUser ? (aggregation === 'user-page' ? `${csvField(userId)},` : ',') : '';
-      return `${by}${csvField(pageId)},${user}${start},${end},${count}\n`;
-    },
   });
 }

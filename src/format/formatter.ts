@@ -28,8 +28,9 @@ export interface Formatter {
 
 /**
  * A row as literal text around its fields: parts[0] pageId parts[1] [userId parts[2]] count
- * parts[3]. Ids that are plain (printable ASCII without quotes, backslashes or commas) are
- * copied as bytes, in quotes when `quotePlain`; other ids go through `escape`.
+ * parts[3], each id through `escape`. The byte encoder copies plain ids (printable ASCII
+ * without quotes, backslashes or commas) as they are, in quotes when `quotePlain`: the
+ * same bytes `escape` gives for them.
  */
 export interface RowLayout {
   readonly parts: readonly [string, string, string, string];
@@ -41,30 +42,33 @@ export interface RowLayout {
 /** A format with one self-contained line per row (CSV, NDJSON). */
 export interface LineFormat {
   header: string;
-  line(aggregation: Aggregation, windowStart: string, windowEnd: string, pageId: string, userId: string, count: number): string;
   layout(aggregation: Aggregation, windowStart: string, windowEnd: string): RowLayout;
   time(ms: number): string;
 }
 
-/** Adapts a LineFormat: groups and updates are both plain lines; window times are cached. */
+/**
+ * Adapts a LineFormat: groups and updates are both plain lines. The layout is the one
+ * description of a row: the byte encoder writes it, and the string path (updates) joins it.
+ * Layouts are cached per window.
+ */
 export function lineFormatter(format: LineFormat): Formatter {
   let cachedStartMs = NaN;
-  let start = '';
-  let end = '';
-  const times = (startMs: number, endMs: number) => {
+  const cached = new Map<Aggregation, RowLayout>();
+  const layout = (aggregation: Aggregation, startMs: number, endMs: number) => {
     if (startMs !== cachedStartMs) {
       cachedStartMs = startMs;
-      start = format.time(startMs);
-      end = format.time(endMs);
+      cached.clear();
     }
+    let rowLayout = cached.get(aggregation);
+    if (!rowLayout) {
+      rowLayout = format.layout(aggregation, format.time(startMs), format.time(endMs));
+      cached.set(aggregation, rowLayout);
+    }
+    return rowLayout;
   };
   const row = (aggregation: Aggregation, startMs: number, endMs: number, pageId: string, userId: string, count: number) => {
-    times(startMs, endMs);
-    return format.line(aggregation, start, end, pageId, userId, count);
-  };
-  const layout = (aggregation: Aggregation, startMs: number, endMs: number) => {
-    times(startMs, endMs);
-    return format.layout(aggregation, start, end);
+    const { parts, withUser, escape } = layout(aggregation, startMs, endMs);
+    return `${parts[0]}${escape(pageId)}${parts[1]}${withUser ? `${escape(userId)}${parts[2]}` : ''}${count}${parts[3]}`;
   };
   return { begin: () => format.header, groupStart: () => '', row, groupEnd: () => '', update: row, end: () => '', layout };
 }

@@ -16,10 +16,5 @@ export function ndjsonFormatter(options: FormatOptions): Formatter {
       if (aggregation === 'user-page') return { parts: [`{${by}"pageId":`, ',"userId":', window, '}\n'], withUser: true, quotePlain: true, escape };
       return { parts: [`{${by}"pageId":`, window, '', '}\n'], withUser: false, quotePlain: true, escape };
     },
-    line(aggregation, start, end, pageId, userId, count) {
-      const by = both ? `"by":"${aggregation}",` : '';
-      const user = aggregation === 'user-page' ? `,"userId":${JSON.stringify(userId)}` : '';
-      return `{${by}"pageId":${JSON.stringify(pageId)}${user},"windowStart":${start},"windowEnd":${end},"count":${count}}\n`;
-    },
   });
 }

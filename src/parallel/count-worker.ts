@@ -1,8 +1,7 @@
 import { Writable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { CountConfig } from '../count/config.js';
-import type { Feed, FeedTarget } from '../count/feed.js';
-import { MAX_LINE_BYTES } from '../source/line-splitter.js';
+import type { Feed } from '../count/feed.js';
 import { PageviewsError } from '../errors.js';
 import { countThrough } from '../run-count.js';
 import { TextSink } from '../sink/text-sink.js';
@@ -66,7 +65,7 @@ const messageFeed: Feed = {
         if (message.type === 'end') return enqueue(resolve);
         enqueue(async () => {
           if (message.type === 'events') unpackEvents(message.block, message.length, handler.onDecoded.bind(handler));
-          else unpackRecords(message.block, message.length, (bytes, start, end, isNull, partition, offset) => countRecord(handler, bytes, start, end, isNull, partition, offset));
+          else unpackRecords(message.block, message.length, (bytes, start, end, isNull, partition, offset) => handler.onRecord(isNull ? null : bytes, partition, offset, start, end));
           await afterChunk(0);
           post({ type: 'ack', read: summaryRead() });
         });
@@ -76,15 +75,6 @@ const messageFeed: Feed = {
   afterOutput: async () => {},
   close: async () => {},
 };
-
-function countRecord(handler: FeedTarget, bytes: Buffer, start: number, end: number, isNull: boolean, partition: number, offset: number): void {
-  if (isNull || end - start > MAX_LINE_BYTES) {
-    handler.onRecord(isNull ? null : bytes.subarray(start, end), partition, offset);
-    return;
-  }
-  handler.stream = partition;
-  handler.onLine(bytes, start, end, offset);
-}
 
 try {
   const output = new TextSink(portStream('output'), config.output ?? 'stdout');

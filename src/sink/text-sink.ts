@@ -18,7 +18,6 @@ export class TextSink {
   private parts: string[] = [];
   private pending = 0;
   private failure: Error | undefined;
-  rowsWritten = 0;
 
   constructor(
     protected readonly stream: Writable,

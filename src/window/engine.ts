@@ -1,5 +1,5 @@
 import { WindowedCounts } from '../store/windowed-counts.js';
-import { firstWindowStartMs, type TimeWindows } from './time-windows.js';
+import { firstWindowStartMs, isWindowOpen, type TimeWindows } from './time-windows.js';
 
 export type Aggregation = 'page' | 'user-page';
 export type EmitMode = 'final' | 'updates' | 'closed';
@@ -80,11 +80,11 @@ export class WindowEngine {
       this.streamTimes[stream] = streamTimeMs;
       if (this.emit === 'closed') this.closeWindows();
     }
-    const { sizeMs, advanceMs, graceMs } = this.windows;
+    const { advanceMs } = this.windows;
     let updated = 0;
     let late = 0;
     for (let start = firstWindowStartMs(this.windows, timestampMs); start <= timestampMs; start += advanceMs) {
-      if (start + sizeMs + graceMs > streamTimeMs) {
+      if (isWindowOpen(this.windows, start, streamTimeMs)) {
         this.apply(start, pageId, userId);
         updated++;
       } else {
@@ -142,10 +142,9 @@ export class WindowEngine {
     for (const t of this.streamTimes) if (t !== undefined && t < bound) bound = t;
     if (bound <= this.closeBoundMs) return;
     this.closeBoundMs = bound;
-    const { sizeMs, graceMs } = this.windows;
     const open = this.openWindowStarts;
     let closed = 0;
-    while (closed < open.length && open[closed] + sizeMs + graceMs <= bound) {
+    while (closed < open.length && !isWindowOpen(this.windows, open[closed], bound)) {
       this.listener.onWindowClosed(open[closed]);
       closed++;
     }
