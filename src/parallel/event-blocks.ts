@@ -1,4 +1,4 @@
-import type { IdInterner } from '../store/dictionary.js';
+import { hashBytes, type IdInterner } from '../store/dictionary.js';
 import { privateCopy, type BlockPool } from './record-blocks.js';
 
 /**
@@ -15,8 +15,12 @@ export class EventPacker {
   readonly pages: IdInterner = { internBytes: (b, s, e, a) => this.stage(0, b, s, e, a), intern: (t) => this.stageText(0, t) };
   readonly users: IdInterner = { internBytes: (b, s, e, a) => this.stage(1, b, s, e, a), intern: (t) => this.stageText(1, t) };
   private block: SharedArrayBuffer;
+  /**
+   * Events are packed in private memory and copied into the shared block in one go when
+   * it is handed over: V8 writes arrays over shared memory slowly in hot loops.
+   */
+  private bytes: Buffer;
   private view: DataView;
-  private bytes: Uint8Array;
   private used = 0;
   // The ids of the event being decoded (no object per event): page = 0, user = 1.
   private readonly stagedBuf: Buffer[] = [EMPTY, EMPTY];
@@ -29,8 +33,8 @@ export class EventPacker {
     private readonly onBlock: (block: SharedArrayBuffer, length: number) => void,
   ) {
     this.block = pool.take(0);
-    this.view = new DataView(this.block);
-    this.bytes = new Uint8Array(this.block);
+    this.bytes = Buffer.allocUnsafe(this.block.byteLength);
+    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
   }
 
   /** Ends the current event (its ids were staged by the decoder) with its timestamp. */
@@ -51,25 +55,26 @@ export class EventPacker {
 
   flush(need = 0): void {
     if (this.used === 0 && this.block.byteLength >= need) return;
-    if (this.used > 0) this.onBlock(this.block, this.used);
+    if (this.used > 0) {
+      new Uint8Array(this.block).set(this.bytes.subarray(0, this.used));
+      this.onBlock(this.block, this.used);
+    }
     this.block = this.pool.take(need);
-    this.view = new DataView(this.block);
-    this.bytes = new Uint8Array(this.block);
+    if (this.bytes.length < this.block.byteLength) {
+      this.bytes = Buffer.allocUnsafe(this.block.byteLength);
+      this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+    }
     this.used = 0;
   }
 
-  /** Copies a staged id into the block and returns its hash (both in one pass; ids are short). */
+  /** Copies a staged id into the block and returns its hash, for the worker's dictionary. */
   private put(which: number, to: number): number {
     const buf = this.stagedBuf[which];
+    const start = this.stagedStart[which];
     const end = this.stagedEnd[which];
     const bytes = this.bytes;
-    let hash = 0x811c9dc5;
-    for (let i = this.stagedStart[which]; i < end; i++) {
-      const b = buf[i];
-      bytes[to++] = b;
-      hash = Math.imul(hash ^ b, 0x01000193);
-    }
-    return hash; // the same value as hashBytes(), which the worker's dictionary uses
+    for (let i = start; i < end; i++) bytes[to++] = buf[i]; // ids are short: a loop beats a native copy
+    return hashBytes(buf, start, end);
   }
 
   private stage(which: number, buf: Buffer, start: number, end: number, ascii: boolean): number {
