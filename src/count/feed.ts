@@ -10,7 +10,9 @@ export interface FeedTarget extends LineHandler {
   isTopic: boolean;
   stream: number;
   onRecord(bytes: Buffer | null, partition: number, offset: number, start?: number, end?: number): void;
-  onDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void;
+  onDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void;
+  /** A chunk of input about to be split into lines (files and stdin). */
+  onChunk?(chunk: Buffer): void;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function openFileFeed(paths: readonly string[], stdin: Readable, cw
           handler.source = input.name;
           const splitter = new LineSplitter(handler);
           for await (const chunk of readChunks(input, signal, (n) => (bytesRead += n))) {
+            handler.onChunk?.(chunk);
             splitter.push(chunk);
             if (signal.aborted) throw interrupted();
             await afterChunk(bytesRead);

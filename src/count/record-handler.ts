@@ -43,8 +43,8 @@ export class RecordHandler implements LineHandler {
   }
 
   /** An event decoded by the main thread (files on two cores): count it. */
-  onDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void {
-    this.decoder.adoptDecoded(bytes, timestampMs, pageAt, pageLength, pageHash, userLength, userHash);
+  onDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void {
+    this.decoder.adoptDecoded(bytes, timestampMs, pageId, pageAt, pageLength, userAt, userLength, userHash);
     this.summary.read++;
     this.engine.process(this.stream, timestampMs, this.decoder.pageId, this.decoder.userId);
   }

@@ -1,6 +1,6 @@
 import type { Formatter } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
-import type { Dictionary } from '../store/dictionary.js';
+import type { IdNames } from '../store/id-names.js';
 import { sortedEntries, type Ranks, type SortedEntries } from '../store/sorted-entries.js';
 import { RowEncoder } from '../format/row-encoder.js';
 import type { Aggregation, EngineListener, WindowEngine } from '../window/engine.js';
@@ -23,8 +23,8 @@ export class RowWriter implements EngineListener {
   constructor(
     private readonly formatter: Formatter,
     private readonly sink: TextSink,
-    private readonly pages: Dictionary,
-    private readonly users: Dictionary,
+    private readonly pages: IdNames,
+    private readonly users: IdNames,
   ) {}
 
   onUpdate(aggregation: Aggregation, startMs: number, pageId: number, userId: number, count: number): void {

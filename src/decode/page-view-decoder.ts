@@ -53,13 +53,16 @@ export class PageViewDecoder {
   }
 
   /**
-   * An event decoded by another thread: interns its ids (ASCII ones with the hash already
-   * computed) and sets the fields as `decode` would. Lengths < 0 mean non-ASCII UTF-8.
+   * An event decoded by another thread, which also interned its page: `pageLength` is 0 for
+   * a page seen before, else the page is new and gets the next id here too. Ids are at
+   * `bytes[at, at + |length|)`, a negative length meaning non-ASCII UTF-8; an ASCII user id
+   * comes with its hash. Sets the fields as `decode` would.
    */
-  adoptDecoded(bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number): void {
+  adoptDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void {
     this.timestampMs = timestampMs;
-    this.pageId = internPacked(this.pages as Dictionary, bytes, pageAt, pageLength, pageHash);
-    if (this.users) this.userId = internPacked(this.users as Dictionary, bytes, pageAt + Math.abs(pageLength), userLength, userHash);
+    this.pageId = pageLength === 0 ? pageId : this.pages.internBytes(bytes, pageAt, pageAt + Math.abs(pageLength), pageLength > 0);
+    const users = this.users as Dictionary | undefined;
+    if (users) this.userId = userLength > 0 ? users.internHashed(bytes, userAt, userAt + userLength, userHash) : users.internBytes(bytes, userAt, userAt - userLength, false);
   }
 
   decode(buf: Buffer, start: number, end: number): DecodeStatus {
@@ -195,10 +198,6 @@ export class PageViewDecoder {
     this.reason = reason;
     return DecodeStatus.invalid;
   }
-}
-
-function internPacked(dictionary: Dictionary, bytes: Buffer, at: number, length: number, hash: number): number {
-  return length >= 0 ? dictionary.internHashed(bytes, at, at + length, hash) : dictionary.intern(bytes.toString('utf8', at, at - length));
 }
 
 function describe(value: unknown): string {

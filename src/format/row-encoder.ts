@@ -1,4 +1,4 @@
-import type { Dictionary } from '../store/dictionary.js';
+import type { IdNames } from '../store/id-names.js';
 import type { RowLayout } from './formatter.js';
 
 const CHUNK_BYTES = 1 << 20;
@@ -17,8 +17,8 @@ export class RowEncoder {
   private readonly escaped = [new Map<number, Buffer>(), new Map<number, Buffer>()];
 
   constructor(
-    private readonly pages: Dictionary,
-    private readonly users: Dictionary,
+    private readonly pages: IdNames,
+    private readonly users: IdNames,
   ) {}
 
   setLayout(layout: RowLayout): void {
@@ -64,12 +64,12 @@ export class RowEncoder {
     this.buf = bigger;
   }
 
-  private fieldLength(dictionary: Dictionary, which: number, id: number): number {
+  private fieldLength(dictionary: IdNames, which: number, id: number): number {
     if (dictionary.isPlain(id)) return dictionary.lengthOf(id) + 2;
     return this.escapedBytes(dictionary, which, id).length;
   }
 
-  private field(dictionary: Dictionary, which: number, id: number): void {
+  private field(dictionary: IdNames, which: number, id: number): void {
     if (!dictionary.isPlain(id)) {
       this.copy(this.escapedBytes(dictionary, which, id));
       return;
@@ -80,7 +80,7 @@ export class RowEncoder {
     if (quote) this.buf[this.pos++] = QUOTE;
   }
 
-  private escapedBytes(dictionary: Dictionary, which: number, id: number): Buffer {
+  private escapedBytes(dictionary: IdNames, which: number, id: number): Buffer {
     let bytes = this.escaped[which].get(id);
     if (bytes === undefined) {
       bytes = Buffer.from(this.layout.escape(dictionary.name(id)));

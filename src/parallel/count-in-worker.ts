@@ -127,7 +127,7 @@ function kafkaHandover(pool: BlockPool, send: Send): Handover {
 
 /** Decodes here; the handler's "engine" only packs each valid event for the worker. */
 function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handover {
-  const packer = new EventPacker(pool, (block, length) => send({ type: 'events', block, length }));
+  const packer = new EventPacker(pool, (block, rawLength, events) => send({ type: 'events', block, rawLength, events }));
   const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
   const decoder = new PageViewDecoder(config.decode, packer.pages, config.aggregations.includes('user-page') ? packer.users : undefined);
   const packing = {
@@ -136,6 +136,7 @@ function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handove
     windows: config.windows,
     streamTimeMs: () => -1,
   };
-  const target = new RecordHandler(decoder, packing, summary, config.onInvalid, undefined);
+  const handler = new RecordHandler(decoder, packing, summary, config.onInvalid, undefined);
+  const target: FeedTarget = Object.assign(handler, { onChunk: (chunk: Buffer) => packer.beginChunk(chunk) });
   return { target, flush: () => packer.flush(), summary };
 }

@@ -1,113 +1,176 @@
-import { hashBytes, type IdInterner } from '../store/dictionary.js';
+import { Dictionary, hashBytes, type IdInterner } from '../store/dictionary.js';
 import { privateCopy, type BlockPool } from './record-blocks.js';
 
 /**
- * Decoded events packed into shared memory for the count worker, when the main thread
- * decodes files (it has nothing else to do) and the worker interns and counts. Per event:
- * timestamp (float64), page hash and length, user hash and length (int32; a negative length
- * marks non-ASCII text, 0 = no user), then the page and user bytes.
+ * Decoded events handed to the count worker together with the bytes they came from, when
+ * the main thread decodes files and the worker counts. Each chunk the main thread reads is
+ * copied whole (one memcpy, no copy per id) and events point into it; ids from anywhere
+ * else (a line that straddled two chunks, text the slow path decoded) are appended after it.
+ *
+ * The work is split so both threads are busy: this thread also interns pages (few, and hot
+ * in its cache) and hashes user ids; the worker interns users and counts. The worker's page
+ * dictionary stays a copy of this one: a page is sent with its bytes the first time, and the
+ * worker, seeing pages in the same order, gives it the same id.
+ *
+ * A block is those bytes, padded to 8, then per event: the timestamp (float64), the page
+ * id, the page's offset and length (only for a new page), the user's offset, length and
+ * hash (int32; a negative length marks non-ASCII text; user length 0 = no user).
  */
-const HEADER_BYTES = 24;
-const EMPTY = Buffer.alloc(0);
+const INDEX_BYTES = 32;
+const INDEX_INTS = INDEX_BYTES / 4;
+/** Bytes of input per block: three 1 MiB read chunks. */
+const RAW_BYTES_PER_BLOCK = 3 << 20;
+/** The index is written through typed arrays (native byte order) and read the same way. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Stands in for the dictionaries in the main thread's decoder: stages the ids' bytes. */
+/** Stands in for the dictionaries in the main thread's decoder. */
 export class EventPacker {
-  readonly pages: IdInterner = { internBytes: (b, s, e, a) => this.stage(0, b, s, e, a), intern: (t) => this.stageText(0, t) };
-  readonly users: IdInterner = { internBytes: (b, s, e, a) => this.stage(1, b, s, e, a), intern: (t) => this.stageText(1, t) };
-  private block: SharedArrayBuffer;
-  /**
-   * Events are packed in private memory and copied into the shared block in one go when
-   * it is handed over: V8 writes arrays over shared memory slowly in hot loops.
-   */
-  private bytes: Buffer;
-  private view: DataView;
-  private used = 0;
-  // The ids of the event being decoded (no object per event): page = 0, user = 1.
-  private readonly stagedBuf: Buffer[] = [EMPTY, EMPTY];
-  private readonly stagedStart = [0, 0];
-  private readonly stagedEnd = [0, 0];
-  private readonly stagedAscii = [true, true];
+  readonly pages: IdInterner = {
+    internBytes: (b, s, e, a) => this.stagePage(this.pageIds.internBytes(b, s, e, a), b, s, e, a),
+    intern: (t) => this.stagePageText(this.pageIds.intern(t), t),
+  };
+  readonly users: IdInterner = { internBytes: (b, s, e, a) => this.stageUser(b, s, e, a), intern: (t) => this.stageUserText(t) };
+  private readonly pageIds = new Dictionary();
+  private pagesSent = 0;
+  // Private memory, copied into a shared block when handed over: V8 writes arrays over
+  // shared memory slowly in hot loops.
+  private raw = Buffer.allocUnsafe(RAW_BYTES_PER_BLOCK + (1 << 20));
+  private rawUsed = 0;
+  private index = new ArrayBuffer(1 << 20);
+  private indexTimes = new Float64Array(this.index);
+  private indexInts = new Int32Array(this.index);
+  private events = 0;
+  /** The chunk being split into lines, and where its copy starts in `raw`. */
+  private chunk: Buffer | undefined;
+  private chunkAt = 0;
+  // The event being decoded (no object per event).
+  private pageId = 0;
+  private pageAt = 0;
+  private pageLength = 0;
+  private userAt = 0;
+  private userLength = 0;
+  private userHash = 0;
 
   constructor(
     private readonly pool: BlockPool,
-    private readonly onBlock: (block: SharedArrayBuffer, length: number) => void,
-  ) {
-    this.block = pool.take(0);
-    this.bytes = Buffer.allocUnsafe(this.block.byteLength);
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+    private readonly onBlock: (block: SharedArrayBuffer, rawLength: number, events: number) => void,
+  ) {}
+
+  /** A chunk of input about to be split into lines: later ids in it are found by offset. */
+  beginChunk(chunk: Buffer): void {
+    if (this.rawUsed + chunk.length > RAW_BYTES_PER_BLOCK) this.flush();
+    this.chunkAt = this.append(chunk, 0, chunk.length);
+    this.chunk = chunk;
   }
 
   /** Ends the current event (its ids were staged by the decoder) with its timestamp. */
   commit(timestampMs: number): void {
-    const pageLength = this.stagedEnd[0] - this.stagedStart[0];
-    const userLength = this.stagedEnd[1] - this.stagedStart[1];
-    if (this.used + HEADER_BYTES + pageLength + userLength > this.block.byteLength) this.flush(HEADER_BYTES + pageLength + userLength);
-    const at = this.used;
-    const view = this.view;
-    view.setFloat64(at, timestampMs);
-    view.setInt32(at + 8, this.put(0, at + HEADER_BYTES));
-    view.setInt32(at + 12, this.stagedAscii[0] ? pageLength : -pageLength);
-    view.setInt32(at + 16, userLength === 0 ? 0 : this.put(1, at + HEADER_BYTES + pageLength));
-    view.setInt32(at + 20, this.stagedAscii[1] ? userLength : -userLength);
-    this.used = at + HEADER_BYTES + pageLength + userLength;
-    this.stagedStart[1] = this.stagedEnd[1] = 0;
+    const slot = this.events++;
+    if ((slot + 1) * INDEX_BYTES > this.index.byteLength) this.growIndex();
+    this.indexTimes[slot * (INDEX_BYTES / 8)] = timestampMs;
+    const ints = this.indexInts;
+    const at = slot * INDEX_INTS + 2;
+    ints[at] = this.pageId;
+    ints[at + 1] = this.pageAt;
+    ints[at + 2] = this.pageLength;
+    ints[at + 3] = this.userAt;
+    ints[at + 4] = this.userLength;
+    ints[at + 5] = this.userHash;
+    this.pageLength = this.userLength = 0;
   }
 
-  flush(need = 0): void {
-    if (this.used === 0 && this.block.byteLength >= need) return;
-    if (this.used > 0) {
-      new Uint8Array(this.block).set(this.bytes.subarray(0, this.used));
-      this.onBlock(this.block, this.used);
+  /** Hands over the events so far (if any) with their bytes. */
+  flush(): void {
+    if (this.events > 0) {
+      const indexAt = (this.rawUsed + 7) & ~7;
+      const length = indexAt + this.events * INDEX_BYTES;
+      const block = this.pool.take(length);
+      const shared = new Uint8Array(block);
+      shared.set(this.raw.subarray(0, this.rawUsed));
+      shared.set(new Uint8Array(this.index, 0, this.events * INDEX_BYTES), indexAt);
+      this.onBlock(block, this.rawUsed, this.events);
     }
-    this.block = this.pool.take(need);
-    if (this.bytes.length < this.block.byteLength) {
-      this.bytes = Buffer.allocUnsafe(this.block.byteLength);
-      this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.length);
+    this.rawUsed = 0;
+    this.events = 0;
+    this.chunk = undefined; // its copy is gone: ids still to come from it are copied one by one
+  }
+
+  /** A page the worker has not seen yet travels with its bytes. */
+  private stagePage(id: number, buf: Buffer, start: number, end: number, ascii: boolean): number {
+    this.pageId = id;
+    if (id === this.pagesSent) {
+      this.pagesSent++;
+      this.pageAt = this.locate(buf, start, end);
+      this.pageLength = ascii ? end - start : -(end - start);
     }
-    this.used = 0;
+    return id;
   }
 
-  /** Copies a staged id into the block and returns its hash, for the worker's dictionary. */
-  private put(which: number, to: number): number {
-    const buf = this.stagedBuf[which];
-    const start = this.stagedStart[which];
-    const end = this.stagedEnd[which];
-    const bytes = this.bytes;
-    for (let i = start; i < end; i++) bytes[to++] = buf[i]; // ids are short: a loop beats a native copy
-    return hashBytes(buf, start, end);
+  private stagePageText(id: number, text: string): number {
+    if (id === this.pagesSent) {
+      this.pagesSent++;
+      const bytes = Buffer.from(text, 'utf8');
+      this.pageAt = this.append(bytes, 0, bytes.length);
+      this.pageLength = -bytes.length;
+    }
+    this.pageId = id;
+    return id;
   }
 
-  private stage(which: number, buf: Buffer, start: number, end: number, ascii: boolean): number {
-    if (!ascii) return this.stageText(which, buf.toString('utf8', start, end));
-    this.stagedBuf[which] = buf;
-    this.stagedStart[which] = start;
-    this.stagedEnd[which] = end;
-    this.stagedAscii[which] = true;
+  private stageUser(buf: Buffer, start: number, end: number, ascii: boolean): number {
+    if (!ascii) return this.stageUserText(buf.toString('utf8', start, end));
+    this.userAt = this.locate(buf, start, end);
+    this.userLength = end - start;
+    this.userHash = hashBytes(buf, start, end);
     return 0;
   }
 
-  private stageText(which: number, text: string): number {
+  private stageUserText(text: string): number {
     const bytes = Buffer.from(text, 'utf8');
-    this.stagedBuf[which] = bytes;
-    this.stagedStart[which] = 0;
-    this.stagedEnd[which] = bytes.length;
-    this.stagedAscii[which] = false;
+    this.userAt = this.append(bytes, 0, bytes.length);
+    this.userLength = -bytes.length;
     return 0;
+  }
+
+  /** Where the bytes are in `raw`: in the current chunk's copy, or appended. */
+  private locate(buf: Buffer, start: number, end: number): number {
+    return buf === this.chunk ? this.chunkAt + start : this.append(buf, start, end);
+  }
+
+  /** Copies bytes into `raw` (growing it past the block size if it must); returns where. */
+  private append(buf: Buffer, start: number, end: number): number {
+    const at = this.rawUsed;
+    if (at + end - start > this.raw.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(2 * this.raw.length, at + end - start));
+      this.raw.copy(bigger, 0, 0, at);
+      this.raw = bigger;
+    }
+    this.rawUsed += buf.copy(this.raw, at, start, end);
+    return at;
+  }
+
+  private growIndex(): void {
+    const bigger = new ArrayBuffer(2 * this.index.byteLength);
+    new Uint8Array(bigger).set(new Uint8Array(this.index));
+    this.index = bigger;
+    this.indexTimes = new Float64Array(bigger);
+    this.indexInts = new Int32Array(bigger);
   }
 }
 
 /** Calls `visit` for each packed event of a block, in order. */
 export function unpackEvents(
   block: SharedArrayBuffer,
-  length: number,
-  visit: (bytes: Buffer, timestampMs: number, pageAt: number, pageLength: number, pageHash: number, userLength: number, userHash: number) => void,
+  rawLength: number,
+  events: number,
+  visit: (bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number) => void,
 ): void {
-  const bytes = privateCopy(block, length);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  for (let at = 0; at < length; ) {
-    const pageLength = view.getInt32(at + 12);
-    const userLength = view.getInt32(at + 20);
-    visit(bytes, view.getFloat64(at), at + HEADER_BYTES, pageLength, view.getInt32(at + 8), userLength, view.getInt32(at + 16));
-    at += HEADER_BYTES + Math.abs(pageLength) + Math.abs(userLength);
+  const indexAt = (rawLength + 7) & ~7;
+  const bytes = privateCopy(block, indexAt + events * INDEX_BYTES);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + indexAt, events * INDEX_BYTES);
+  for (let at = 0; at < events * INDEX_BYTES; at += INDEX_BYTES) {
+    const le = LITTLE_ENDIAN;
+    const int = (k: number) => view.getInt32(at + 4 + 4 * k, le);
+    visit(bytes, view.getFloat64(at, le), int(1), int(2), int(3), int(4), int(5), int(6));
   }
 }

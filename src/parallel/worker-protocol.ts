@@ -3,7 +3,7 @@ import type { CountSummary } from '../count/config.js';
 /** Main thread -> count worker. Each block (`records` from Kafka, decoded `events` from files) is answered by one `ack`. */
 export type ToCountWorker =
   | { type: 'records'; block: SharedArrayBuffer; length: number }
-  | { type: 'events'; block: SharedArrayBuffer; length: number }
+  | { type: 'events'; block: SharedArrayBuffer; rawLength: number; events: number }
   | { type: 'end' }
   /** The oldest `write` chunk reached its sink: the worker may send more (output backpressure). */
   | { type: 'written' };

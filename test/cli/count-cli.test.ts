@@ -179,6 +179,30 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
     expect(viaStdin.stdout).toBe(one.stdout);
   });
 
+  it('stays identical over several hand-over blocks, lines cut between reads, and every id spelling', async () => {
+    // ~6 MB: more than one block of input; pages and users in raw UTF-8, \u escapes and quotes.
+    const spellings = (i: number) => [`p${i}`, `pâge-${i}`, `p\\u00e2ge-${i}`, `q\\"${i}`][i % 4];
+    const lines: string[] = [];
+    for (let i = 0; i < 70_000; i++) {
+      const page = spellings((i * 31) % 503);
+      const user = i % 5 === 0 ? `usér-${i % 1009}` : `user-${i % 3001}`;
+      lines.push(`{"userId":"${user}","pageId":"${page}","timestamp":${1617000000000 + ((i * 7919 * 104_729) % 3_000_000_000)}}`);
+    }
+    const text = `${lines.join('\n')}\n`;
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), text);
+    const args = ['--by', 'both', '-f', 'csv', '--grace', '1h'];
+    const one = await runPageviews(['count', 'events.ndjson', '--threads', '1', ...args], { cwd: dir });
+    const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', ...args], { cwd: dir });
+    const bytes = Buffer.from(text);
+    const chunks = Array.from({ length: Math.ceil(bytes.length / 65_537) }, (_, k) => bytes.subarray(k * 65_537, (k + 1) * 65_537));
+    const viaStdin = await runPageviews(['count', '--threads', '2', ...args], { stdin: chunks });
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('pâge-');
+    expect(two).toEqual(one);
+    expect(viaStdin).toEqual(one);
+  });
+
   it('reports invalid records the same way: samples, counts, and the first failure with its origin', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'events.ndjson'), `${manyEvents(500)}oops\n${manyEvents(10)}{"userId":5}\n`);

@@ -1,0 +1,152 @@
+import { radixOrder } from './radix-order.js';
+
+/** Ids `firstId`.. of an IdNames, to rebuild them in another thread (`IdNames.append`). */
+export interface IdNamesDelta {
+  readonly firstId: number;
+  /** Their UTF-8 bytes, one after another. */
+  readonly bytes: Uint8Array;
+  /** Where each id's bytes end in `bytes`. */
+  readonly ends: Int32Array;
+  readonly nonAscii: [number, string][];
+}
+
+/**
+ * The text of ids 0..size-1 as UTF-8 bytes in one arena: all that output needs of a
+ * dictionary (names, order, bytes to copy). A Dictionary is one of these with a hash table
+ * for interning; a bare IdNames is a copy of one kept in another thread (`append`).
+ */
+export class IdNames {
+  protected count = 0;
+  protected arena: Buffer = Buffer.allocUnsafe(1 << 16);
+  protected arenaUsed = 0;
+  private starts: Int32Array = new Int32Array(1024); // arena offset per id; starts[id + 1] = its end
+  /** 1 when the id is printable ASCII without `"` `\` `,`: its bytes go out as they are. */
+  private plain: Uint8Array = new Uint8Array(1024);
+  /** The text of ids with non-ASCII bytes (rare); ASCII ids are decoded from the arena. */
+  protected readonly nonAscii = new Map<number, string>();
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The id's text. */
+  name(id: number): string {
+    return this.nonAscii.get(id) ?? this.arena.toString('latin1', this.starts[id], this.starts[id + 1]);
+  }
+
+  /** True when the id's bytes need no quoting or escaping in CSV or JSON. */
+  isPlain(id: number): boolean {
+    return this.plain[id] === 1;
+  }
+
+  /** Copies the id's UTF-8 bytes into `target` at `offset`; returns the new offset. */
+  copyBytes(id: number, target: Buffer, offset: number): number {
+    const from = this.starts[id];
+    const to = this.starts[id + 1];
+    const arena = this.arena;
+    for (let k = from; k < to; k++) target[offset++] = arena[k];
+    return offset;
+  }
+
+  lengthOf(id: number): number {
+    return this.starts[id + 1] - this.starts[id];
+  }
+
+  /** Adds the next id, its UTF-8 at `buf[start, end)`; returns its arena offset. */
+  protected add(buf: Uint8Array, start: number, end: number): number {
+    const id = this.count++;
+    const length = end - start;
+    if (this.arenaUsed + length > this.arena.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + length));
+      this.arena.copy(bigger, 0, 0, this.arenaUsed);
+      this.arena = bigger;
+    }
+    if (id + 1 >= this.starts.length) {
+      const starts = new Int32Array(this.starts.length * 2);
+      starts.set(this.starts);
+      this.starts = starts;
+      const plain = new Uint8Array(this.plain.length * 2);
+      plain.set(this.plain);
+      this.plain = plain;
+    }
+    const offset = this.arenaUsed;
+    const arena = this.arena;
+    // A loop, not a native copy: ids are short, and the call costs more than the bytes.
+    for (let i = start, to = offset; i < end; i++, to++) arena[to] = buf[i];
+    this.arenaUsed += length;
+    this.starts[id] = offset;
+    this.starts[id + 1] = this.arenaUsed;
+    this.plain[id] = isPlain(buf, start, end) ? 1 : 0;
+    return offset;
+  }
+
+  /** The ids from `firstId` on. */
+  deltaFrom(firstId: number): IdNamesDelta {
+    const base = this.starts[firstId];
+    const ends = new Int32Array(this.count - firstId);
+    for (let id = firstId; id < this.count; id++) ends[id - firstId] = this.starts[id + 1] - base;
+    const nonAscii = [...this.nonAscii].filter(([id]) => id >= firstId);
+    return { firstId, bytes: this.arena.subarray(base, this.arenaUsed), ends, nonAscii };
+  }
+
+  /** Adds the ids of a delta taken from another IdNames that had as many ids as this one. */
+  append(delta: IdNamesDelta): void {
+    if (delta.firstId !== this.count) throw new Error(`id names out of step: have ${this.count}, got ${delta.firstId}..`);
+    let start = 0;
+    for (const end of delta.ends) {
+      this.add(delta.bytes, start, end);
+      start = end;
+    }
+    for (const [id, text] of delta.nonAscii) this.nonAscii.set(id, text);
+  }
+
+  /**
+   * rank[id] = position of the id's text in UTF-16 code-unit order (never localeCompare), so
+   * that sorting rows becomes sorting numbers. A radix sort on a 48-bit prefix (six bytes
+   * when every id is ASCII, else three code units) does nearly all the work; ids that share
+   * it are ordered by full comparison.
+   */
+  ranks(): Uint32Array {
+    const n = this.count;
+    const keys = new Float64Array(n);
+    const ascii = this.nonAscii.size === 0;
+    for (let id = 0; id < n; id++) keys[id] = ascii ? this.bytePrefix(id) : this.unitPrefix(id);
+    const order = radixOrder(keys, n);
+    for (let start = 0; start < n; ) {
+      let end = start + 1;
+      while (end < n && keys[order[end]] === keys[order[start]]) end++;
+      if (end - start > 1) {
+        const run = Array.from(order.subarray(start, end), (id) => ({ id, name: this.name(id) }));
+        run.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        order.set(run.map((r) => r.id), start);
+      }
+      start = end;
+    }
+    const rank = new Uint32Array(n);
+    for (let r = 0; r < n; r++) rank[order[r]] = r;
+    return rank;
+  }
+
+  /** The first six bytes as one number, missing ones as 0 (ASCII: bytes are code units). */
+  private bytePrefix(id: number): number {
+    const from = this.starts[id];
+    const to = Math.min(this.starts[id + 1], from + 6);
+    let key = 0;
+    for (let k = from; k < from + 6; k++) key = key * 256 + (k < to ? this.arena[k] : 0);
+    return key;
+  }
+
+  /** The first three UTF-16 code units as one number (missing ones count as 0). */
+  private unitPrefix(id: number): number {
+    const text = this.name(id);
+    return (text.charCodeAt(0) || 0) * 2 ** 32 + (text.charCodeAt(1) || 0) * 65536 + (text.charCodeAt(2) || 0);
+  }
+}
+
+function isPlain(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b < 0x20 || b > 0x7e || b === 0x22 || b === 0x5c || b === 0x2c) return false;
+  }
+  return true;
+}
