@@ -13,6 +13,7 @@ export class RowEncoder {
   private buf = Buffer.allocUnsafe(CHUNK_BYTES);
   private pos = 0;
   private parts: Buffer[] = [];
+  private partsLength = 0;
   private layout!: RowLayout;
   private readonly escaped = [new Map<number, Buffer>(), new Map<number, Buffer>()];
 
@@ -24,6 +25,7 @@ export class RowEncoder {
   setLayout(layout: RowLayout): void {
     this.layout = layout;
     this.parts = layout.parts.map((p) => Buffer.from(p));
+    this.partsLength = this.parts.reduce((n, p) => n + p.length, 0);
   }
 
   /** True when the current chunk should be handed to the sink. */
@@ -34,7 +36,7 @@ export class RowEncoder {
   row(pageId: number, userId: number, count: number): void {
     const { parts } = this;
     const withUser = this.layout.withUser;
-    let need = parts[0].length + parts[1].length + parts[2].length + parts[3].length + 24;
+    let need = this.partsLength + 24;
     need += this.fieldLength(this.pages, 0, pageId) + (withUser ? this.fieldLength(this.users, 1, userId) : 0);
     if (this.pos + need > this.buf.length) this.renew(need);
     this.copy(parts[0]);
@@ -92,6 +94,11 @@ export class RowEncoder {
   private copy(part: Buffer): void {
     const buf = this.buf;
     let pos = this.pos;
+    if (part.length > 16) {
+      buf.set(part, pos); // a memcpy; for a few bytes the loop is cheaper than the call
+      this.pos = pos + part.length;
+      return;
+    }
     for (let k = 0; k < part.length; k++) buf[pos++] = part[k];
     this.pos = pos;
   }
