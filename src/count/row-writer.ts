@@ -18,6 +18,7 @@ export class RowWriter implements EngineListener {
   private ranks: Ranks | undefined;
   private rankedSizes = '';
   private encoder: RowEncoder | undefined;
+  private lastWrite = Promise.resolve();
   engine!: WindowEngine;
 
   constructor(
@@ -80,10 +81,19 @@ export class RowWriter implements EngineListener {
     encoder.setLayout(this.formatter.layout!(aggregation, startMs, endMs));
     for (let i = 0; i < entries.length; i++) {
       encoder.row(entries.a[i], entries.b[i], entries.counts[i]);
-      if (encoder.full) await this.sink.writeBytes(encoder.take()!);
+      if (encoder.full) await this.handOff(encoder);
     }
-    const rest = encoder.take();
-    if (rest) await this.sink.writeBytes(rest);
+    await this.handOff(encoder);
+    await this.lastWrite;
+  }
+
+  /** Writes the encoder's chunk while it encodes into its other buffer, once that one is written. */
+  private async handOff(encoder: RowEncoder): Promise<void> {
+    const bytes = encoder.take();
+    await this.lastWrite;
+    if (!bytes) return;
+    this.lastWrite = this.sink.writeBytesNow(bytes);
+    this.lastWrite.catch(() => {}); // awaited at the next hand-off
   }
 
   /** The table: rows as strings, through the formatter's group calls. */

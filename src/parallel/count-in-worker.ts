@@ -6,7 +6,7 @@ import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import { PageviewsError } from '../errors.js';
 import type { ProgressReporter } from '../run-count.js';
 import type { TextSink } from '../sink/text-sink.js';
-import { EventPacker } from './event-blocks.js';
+import { EVENT_BLOCK_BYTES, EventPacker } from './event-blocks.js';
 import { BlockPool, RecordPacker } from './record-blocks.js';
 import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
 
@@ -44,7 +44,7 @@ export async function countInWorker(
   let finished = false;
   let eventsRead = 0;
   const acks: (() => void)[] = [];
-  const pool = new BlockPool();
+  const pool = new BlockPool(config.kafka ? undefined : EVENT_BLOCK_BYTES);
   const sentBlocks: SharedArrayBuffer[] = [];
   let settle!: { resolve: (s: CountSummary) => void; reject: (e: unknown) => void };
   const done = new Promise<CountSummary>((resolve, reject) => (settle = { resolve, reject }));

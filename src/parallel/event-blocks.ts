@@ -18,8 +18,10 @@ import { privateCopy, type BlockPool } from './record-blocks.js';
  */
 const INDEX_BYTES = 32;
 const INDEX_INTS = INDEX_BYTES / 4;
-/** Bytes of input per block: three 1 MiB read chunks. */
-const RAW_BYTES_PER_BLOCK = 3 << 20;
+/** Bytes of input per block: one 1 MiB read chunk (and ids from elsewhere). */
+const RAW_BYTES_PER_BLOCK = 1 << 20;
+/** Room for a block's input and its index: blocks are reused, so few are ever made. */
+export const EVENT_BLOCK_BYTES = 3 << 19;
 /** The index is written through typed arrays (native byte order) and read the same way. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 

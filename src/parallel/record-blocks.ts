@@ -13,9 +13,11 @@ const BLOCK_BYTES = 4 << 20;
 export class BlockPool {
   private readonly free: SharedArrayBuffer[] = [];
 
+  constructor(private readonly blockBytes = BLOCK_BYTES) {}
+
   take(minBytes: number): SharedArrayBuffer {
     const index = this.free.findIndex((b) => b.byteLength >= minBytes);
-    return index >= 0 ? this.free.splice(index, 1)[0] : new SharedArrayBuffer(Math.max(BLOCK_BYTES, minBytes));
+    return index >= 0 ? this.free.splice(index, 1)[0] : new SharedArrayBuffer(Math.max(this.blockBytes, minBytes));
   }
 
   give(block: SharedArrayBuffer): void {
