@@ -1,15 +1,21 @@
 /**
  * An open-addressing hash table from an (a, b) pair of non-negative int32 ids to a count.
- * One flat buffer, 16 bytes a slot (a, b as int32, the count as float64, exact to 2^53),
- * so a probe touches one cache line, and an increment allocates nothing.
+ * One flat buffer of 12-byte slots (a, b as int32, the count as uint32), so a probe touches
+ * one cache line (rarely two) and an increment allocates nothing. A count past 2^32 - 1
+ * keeps its high part in a side map: exact to 2^53 like any JavaScript number, while the
+ * millions of ordinary keys pay 4 bytes for their count instead of 8.
  */
 const EMPTY = -1;
 const MAX_LOAD = 0.75;
+const SLOT_INTS = 3;
+const LOW = 2 ** 32;
 
 export class PairCountTable {
-  private keys: Int32Array; // slot s: keys[4s] = a, keys[4s + 1] = b
-  private counts: Float64Array; // slot s: counts[2s + 1], the same memory as keys[4s + 2..3]
+  private keys: Int32Array; // slot s: keys[3s] = a (EMPTY = free), keys[3s + 1] = b
+  private counts: Uint32Array; // slot s: counts[3s + 2], the same memory
   private mask: number;
+  /** Counts above 2^32 - 1: "a,b" -> how many times 2^32 to add. */
+  private readonly high = new Map<string, number>();
   size = 0;
 
   constructor(initialCapacity = 1024) {
@@ -19,60 +25,87 @@ export class PairCountTable {
     this.mask = capacity - 1;
   }
 
-  /** Adds `delta` to the count of (a, b) and returns the new count. */
+  /** Adds `delta` (a positive integer) to the count of (a, b) and returns the new count. */
   add(a: number, b: number, delta = 1): number {
     const keys = this.keys;
-    let slot = hashPair(a, b) & this.mask;
+    let at = (hashPair(a, b) & this.mask) * SLOT_INTS;
     for (;;) {
-      const k = keys[slot << 2];
+      const k = keys[at];
       if (k === EMPTY) break;
-      if (k === a && keys[(slot << 2) + 1] === b) return (this.counts[(slot << 1) + 1] += delta);
-      slot = (slot + 1) & this.mask;
+      if (k === a && keys[at + 1] === b) {
+        const count = this.counts[at + 2] + delta;
+        if (count < LOW) return (this.counts[at + 2] = count) + (this.high.size === 0 ? 0 : this.highPart(a, b));
+        return this.carry(a, b, at, count);
+      }
+      at = at + SLOT_INTS > this.mask * SLOT_INTS ? 0 : at + SLOT_INTS;
     }
-    keys[slot << 2] = a;
-    keys[(slot << 2) + 1] = b;
-    this.counts[(slot << 1) + 1] = delta;
+    keys[at] = a;
+    keys[at + 1] = b;
+    this.counts[at + 2] = 0;
+    const count = delta < LOW ? (this.counts[at + 2] = delta) : this.carry(a, b, at, delta);
     if (++this.size > this.mask * MAX_LOAD) this.grow();
-    return delta;
+    return count;
   }
 
   get(a: number, b: number): number {
     const keys = this.keys;
-    let slot = hashPair(a, b) & this.mask;
+    let at = (hashPair(a, b) & this.mask) * SLOT_INTS;
     for (;;) {
-      const k = keys[slot << 2];
+      const k = keys[at];
       if (k === EMPTY) return 0;
-      if (k === a && keys[(slot << 2) + 1] === b) return this.counts[(slot << 1) + 1];
-      slot = (slot + 1) & this.mask;
+      if (k === a && keys[at + 1] === b) return this.counts[at + 2] + (this.high.size === 0 ? 0 : this.highPart(a, b));
+      at = at + SLOT_INTS > this.mask * SLOT_INTS ? 0 : at + SLOT_INTS;
     }
   }
 
   /** Calls `visit` for every entry, in slot order (unordered). */
   forEach(visit: (a: number, b: number, count: number) => void): void {
     const { keys, counts } = this;
-    const capacity = this.mask + 1;
-    for (let slot = 0; slot < capacity; slot++) {
-      if (keys[slot << 2] !== EMPTY) visit(keys[slot << 2], keys[(slot << 2) + 1], counts[(slot << 1) + 1]);
+    const end = (this.mask + 1) * SLOT_INTS;
+    const carried = this.high.size > 0;
+    for (let at = 0; at < end; at += SLOT_INTS) {
+      const a = keys[at];
+      if (a !== EMPTY) visit(a, keys[at + 1], counts[at + 2] + (carried ? this.highPart(a, keys[at + 1]) : 0));
     }
+  }
+
+  private highPart(a: number, b: number): number {
+    return (this.high.get(`${a},${b}`) ?? 0) * LOW;
+  }
+
+  /** Stores a count of 2^32 or more: the low 32 bits in the slot, the rest in `high`. */
+  private carry(a: number, b: number, at: number, count: number): number {
+    const wraps = Math.floor(count / LOW);
+    const key = `${a},${b}`;
+    this.high.set(key, (this.high.get(key) ?? 0) + wraps);
+    this.counts[at + 2] = count - wraps * LOW;
+    return this.counts[at + 2] + this.highPart(a, b);
   }
 
   private grow(): void {
     const { keys, counts } = this;
-    const oldCapacity = this.mask + 1;
-    [this.keys, this.counts] = allocate(oldCapacity * 2);
-    this.mask = oldCapacity * 2 - 1;
-    this.size = 0;
-    for (let slot = 0; slot < oldCapacity; slot++) {
-      if (keys[slot << 2] !== EMPTY) this.add(keys[slot << 2], keys[(slot << 2) + 1], counts[(slot << 1) + 1]);
+    const end = (this.mask + 1) * SLOT_INTS;
+    const capacity = (this.mask + 1) * 2;
+    [this.keys, this.counts] = allocate(capacity);
+    this.mask = capacity - 1;
+    for (let from = 0; from < end; from += SLOT_INTS) {
+      const a = keys[from];
+      if (a === EMPTY) continue;
+      const b = keys[from + 1];
+      let at = (hashPair(a, b) & this.mask) * SLOT_INTS;
+      while (this.keys[at] !== EMPTY) at = at + SLOT_INTS > this.mask * SLOT_INTS ? 0 : at + SLOT_INTS;
+      this.keys[at] = a;
+      this.keys[at + 1] = b;
+      this.counts[at + 2] = counts[from + 2];
     }
   }
 }
 
-function allocate(capacity: number): [Int32Array, Float64Array] {
-  const memory = new ArrayBuffer(capacity * 16);
+function allocate(capacity: number): [Int32Array, Uint32Array] {
+  const memory = new ArrayBuffer(capacity * SLOT_INTS * 4);
   const keys = new Int32Array(memory);
-  for (let slot = 0; slot < capacity; slot++) keys[slot << 2] = EMPTY;
-  return [keys, new Float64Array(memory)];
+  for (let at = 0; at < keys.length; at += SLOT_INTS) keys[at] = EMPTY;
+  return [keys, new Uint32Array(memory)];
 }
 
 function hashPair(a: number, b: number): number {

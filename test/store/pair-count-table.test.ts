@@ -20,6 +20,19 @@ describe('PairCountTable', () => {
     }
     expect(table.get(99_999, 0)).toBe(0);
   });
+
+  it('stays exact past 2^32 per key (the slot holds 32 bits), through resizes', () => {
+    const table = new PairCountTable(16);
+    expect(table.add(1, 2, 2 ** 32 - 1)).toBe(2 ** 32 - 1);
+    expect(table.add(1, 2)).toBe(2 ** 32);
+    expect(table.add(3, 4, 2 ** 40 + 7)).toBe(2 ** 40 + 7);
+    for (let i = 0; i < 1000; i++) table.add(i + 10, i);
+    expect(table.add(1, 2, 2 ** 33)).toBe(3 * 2 ** 32);
+    expect([table.get(1, 2), table.get(3, 4), table.get(10, 0)]).toEqual([3 * 2 ** 32, 2 ** 40 + 7, 1]);
+    const seen = new Map<string, number>();
+    table.forEach((a, b, count) => seen.set(`${a},${b}`, count));
+    expect([seen.get('1,2'), seen.get('3,4'), seen.size]).toEqual([3 * 2 ** 32, 2 ** 40 + 7, 1002]);
+  });
 });
 
 describe('sortedEntries', () => {
