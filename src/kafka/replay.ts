@@ -40,6 +40,7 @@ export class TopicReplay {
   /** The batch being handed to the receiver: the run ends only after it is through. */
   private batchInProgress: Promise<void> = Promise.resolve();
   private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  private closing: Promise<void> | undefined;
 
   constructor(
     kafka: Kafka,
@@ -82,6 +83,8 @@ export class TopicReplay {
       // The end can be seen while the last batch is still being written (the receiver awaits
       // its output): finish it first, or the caller would write the final rows in between.
       await this.batchInProgress;
+      // Every record is handed over: a throwaway group can go while the output is written.
+      if (!this.options.group) this.closing = this.leave();
     } catch (err) {
       throw err instanceof Error && err.name.startsWith('KafkaJS') ? kafkaErrorFrom(err, `topic ${topic}`, 'consume') : err;
     } finally {
@@ -91,6 +94,10 @@ export class TopicReplay {
 
   /** Leaves the group; a throwaway group is deleted so that nothing is left on the broker. */
   async close(): Promise<void> {
+    await (this.closing ??= this.leave());
+  }
+
+  private async leave(): Promise<void> {
     await this.consumer.disconnect().catch(() => {});
     if (!this.options.group) await this.admin.deleteGroups([this.groupId]).catch(() => {});
   }
