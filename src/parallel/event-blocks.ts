@@ -172,7 +172,7 @@ export function unpackEvents(
   const view = new DataView(bytes.buffer, bytes.byteOffset + indexAt, events * INDEX_BYTES);
   for (let at = 0; at < events * INDEX_BYTES; at += INDEX_BYTES) {
     const le = LITTLE_ENDIAN;
-    const int = (k: number) => view.getInt32(at + 4 + 4 * k, le);
-    visit(bytes, view.getFloat64(at, le), int(1), int(2), int(3), int(4), int(5), int(6));
+    visit(bytes, view.getFloat64(at, le), view.getInt32(at + 8, le), view.getInt32(at + 12, le), view.getInt32(at + 16, le),
+      view.getInt32(at + 20, le), view.getInt32(at + 24, le), view.getInt32(at + 28, le));
   }
 }
