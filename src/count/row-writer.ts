@@ -80,7 +80,7 @@ export class RowWriter implements EngineListener {
     const encoder = (this.encoder ??= new RowEncoder(this.pages, this.users));
     encoder.setLayout(this.formatter.layout!(aggregation, startMs, endMs));
     for (let i = 0; i < entries.length; i++) {
-      encoder.row(entries.a[i], entries.b[i], entries.counts[i]);
+      encoder.row(entries.pageId(i), entries.userId(i), entries.count(i));
       if (encoder.full) await this.handOff(encoder);
     }
     await this.handOff(encoder);
@@ -101,8 +101,8 @@ export class RowWriter implements EngineListener {
     const { formatter, sink } = this;
     sink.write(formatter.groupStart(aggregation, startMs, endMs, entries.length));
     for (let i = 0; i < entries.length; i++) {
-      const userId = aggregation === 'page' ? '' : this.users.name(entries.b[i]);
-      sink.write(formatter.row(aggregation, startMs, endMs, this.pages.name(entries.a[i]), userId, entries.counts[i]));
+      const userId = aggregation === 'page' ? '' : this.users.name(entries.userId(i));
+      sink.write(formatter.row(aggregation, startMs, endMs, this.pages.name(entries.pageId(i)), userId, entries.count(i)));
       if (i % ROWS_PER_DRAIN === ROWS_PER_DRAIN - 1) await sink.drain();
     }
     sink.write(formatter.groupEnd());

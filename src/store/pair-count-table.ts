@@ -69,6 +69,28 @@ export class PairCountTable {
     }
   }
 
+  /** The slots in use, unordered: with aAt/bAt/countAt, entries without copying them. */
+  usedSlots(): Uint32Array {
+    const used = new Uint32Array(this.size);
+    const keys = this.keys;
+    const capacity = this.mask + 1;
+    for (let slot = 0, i = 0; slot < capacity; slot++) if (keys[slot * SLOT_INTS] !== EMPTY) used[i++] = slot;
+    return used;
+  }
+
+  aAt(slot: number): number {
+    return this.keys[slot * SLOT_INTS];
+  }
+
+  bAt(slot: number): number {
+    return this.keys[slot * SLOT_INTS + 1];
+  }
+
+  countAt(slot: number): number {
+    const at = slot * SLOT_INTS;
+    return this.counts[at + 2] + (this.high.size === 0 ? 0 : this.highPart(this.keys[at], this.keys[at + 1]));
+  }
+
   private highPart(a: number, b: number): number {
     return (this.high.get(`${a},${b}`) ?? 0) * LOW;
   }

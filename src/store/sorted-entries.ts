@@ -7,52 +7,57 @@ export interface Ranks {
   readonly user: Uint32Array | undefined;
 }
 
-/** One window's entries in output order, as parallel arrays. */
-export interface SortedEntries {
-  readonly length: number;
-  readonly a: Int32Array;
-  readonly b: Int32Array;
-  readonly counts: Float64Array;
+/** One window's entries in output order, read from the table where they are (no copies). */
+export class SortedEntries {
+  constructor(
+    private readonly table: PairCountTable,
+    /** The table's slots in output order. */
+    private readonly slots: Uint32Array,
+  ) {}
+
+  get length(): number {
+    return this.slots.length;
+  }
+
+  pageId(i: number): number {
+    return this.table.aAt(this.slots[i]);
+  }
+
+  userId(i: number): number {
+    return this.table.bAt(this.slots[i]);
+  }
+
+  count(i: number): number {
+    return this.table.countAt(this.slots[i]);
+  }
 }
 
 /**
  * Sorts one window's entries into output order: page id, then user id, by code unit.
  * Each entry becomes one integer (pageRank * users + userRank) and a radix sort orders them,
- * instead of millions of string comparisons.
+ * instead of millions of string comparisons. Only slot numbers are sorted: 22 bytes per
+ * entry while sorting, where copying the entries out took 50.
  */
 export function sortedEntries(table: PairCountTable, ranks: Ranks): SortedEntries {
-  const n = table.size;
+  const slots = table.usedSlots();
+  const n = slots.length;
   const users = ranks.user ? Math.max(ranks.user.length, 1) : 1;
-  const out = { length: n, a: new Int32Array(n), b: new Int32Array(n), counts: new Float64Array(n) };
-  if (ranks.page.length * users > MAX_RADIX_KEY) return sortedByComparator(table, ranks, out);
-  const a = new Int32Array(n);
-  const b = new Int32Array(n);
-  const counts = new Float64Array(n);
+  if (ranks.page.length * users > MAX_RADIX_KEY) return sortedByComparator(table, slots, ranks);
   const keys = new Float64Array(n);
   const userRank = ranks.user;
-  let i = 0;
-  table.forEach((pageId, userId, count) => {
-    a[i] = pageId;
-    b[i] = userId;
-    counts[i] = count;
-    keys[i++] = ranks.page[pageId] * users + (userRank ? userRank[userId] : 0);
-  });
-  const order = radixOrder(keys, n);
-  for (i = 0; i < n; i++) {
-    const from = order[i];
-    out.a[i] = a[from];
-    out.b[i] = b[from];
-    out.counts[i] = counts[from];
+  for (let i = 0; i < n; i++) {
+    const slot = slots[i];
+    keys[i] = ranks.page[table.aAt(slot)] * users + (userRank ? userRank[table.bAt(slot)] : 0);
   }
-  return out;
+  const order = radixOrder(keys, n);
+  for (let i = 0; i < n; i++) order[i] = slots[order[i]];
+  return new SortedEntries(table, order);
 }
 
-function sortedByComparator(table: PairCountTable, ranks: Ranks, out: SortedEntries): SortedEntries {
-  const rows: [number, number, number][] = [];
-  table.forEach((a, b, count) => rows.push([a, b, count]));
+function sortedByComparator(table: PairCountTable, slots: Uint32Array, ranks: Ranks): SortedEntries {
   const userRank = ranks.user;
-  rows.sort((x, y) => ranks.page[x[0]] - ranks.page[y[0]] || (userRank ? userRank[x[1]] - userRank[y[1]] : 0));
-  rows.forEach(([a, b, count], i) => ((out.a[i] = a), (out.b[i] = b), (out.counts[i] = count)));
-  return out;
+  const sorted = Array.from(slots).sort(
+    (x, y) => ranks.page[table.aAt(x)] - ranks.page[table.aAt(y)] || (userRank ? userRank[table.bAt(x)] - userRank[table.bAt(y)] : 0),
+  );
+  return new SortedEntries(table, Uint32Array.from(sorted));
 }
-

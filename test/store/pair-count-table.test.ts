@@ -43,7 +43,7 @@ describe('sortedEntries', () => {
     const rows: [string, string][] = [['b', 'Z'], ['a', 'z'], ['B', 'a'], ['é', 'a'], ['a', 'Z'], ['e', 'a']];
     rows.forEach(([p, u], i) => table.add(pages.intern(p), users.intern(u), i + 1));
     const sorted = sortedEntries(table, { page: pages.ranks(), user: users.ranks() });
-    const out = Array.from({ length: sorted.length }, (_, i) => `${pages.name(sorted.a[i])}/${users.name(sorted.b[i])}=${sorted.counts[i]}`);
+    const out = Array.from({ length: sorted.length }, (_, i) => `${pages.name(sorted.pageId(i))}/${users.name(sorted.userId(i))}=${sorted.count(i)}`);
     expect(out).toEqual(['B/a=3', 'a/Z=5', 'a/z=2', 'b/Z=1', 'e/a=6', 'é/a=4']);
   });
 });
