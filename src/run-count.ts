@@ -108,6 +108,8 @@ export async function countThrough(
       await output.drain(flushEveryChunk);
       await deadLetter?.drain(flushEveryChunk);
     });
+    pages.seal();
+    users.seal();
     await writer.flushClosed();
     if (config.emit === 'final') await writer.writeAllWindows();
     else if (config.emit === 'closed') summary.openRowsNotWritten = (engine.pageCounts?.keyCount ?? 0) + (engine.userPageCounts?.keyCount ?? 0);

@@ -20,6 +20,7 @@ export class Dictionary extends IdNames implements IdInterner {
   /** Open addressing, 4 ints a slot: hash, id + 1 (0 = empty), arena offset, length. One probe, one cache line. */
   private slots: Int32Array = new Int32Array(2048 * 4);
   private mask = 2047;
+  private sealed = false;
 
   intern(name: string): number {
     const bytes = Buffer.from(name, 'utf8');
@@ -56,6 +57,7 @@ export class Dictionary extends IdNames implements IdInterner {
       }
       slot = (slot + 1) & this.mask;
     }
+    if (this.sealed) throw new Error('internal: an id interned after the dictionary was sealed');
     const id = this.count;
     const at = slot << 2;
     slots[at + 2] = this.add(buf, start, end);
@@ -64,6 +66,16 @@ export class Dictionary extends IdNames implements IdInterner {
     slots[at + 3] = length;
     if (this.count * 4 > this.mask * 3) this.rehash(); // load <= 0.75
     return id;
+  }
+
+  /**
+   * No more ids will come (the input is done): frees the hash table, keeping the names
+   * for output. A 400k-user dictionary holds 8 MB of it; interning again throws.
+   */
+  seal(): void {
+    this.slots = new Int32Array(4); // one empty slot: every lookup ends at the insert below
+    this.mask = 0;
+    this.sealed = true;
   }
 
   private rehash(): void {

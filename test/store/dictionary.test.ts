@@ -61,3 +61,13 @@ describe('hashBytes', () => {
     expect(buckets.size).toBeGreaterThan(2400); // uniform hashing fills ~63%: 2,589
   });
 });
+
+describe('Dictionary.seal', () => {
+  it('keeps every name for output, and refuses new ids instead of losing them', () => {
+    const ids = new Dictionary();
+    ['b', 'a', 'c'].forEach((n) => ids.intern(n));
+    ids.seal();
+    expect([ids.size, ids.name(0), Array.from(ids.ranks())]).toEqual([3, 'b', [1, 0, 2]]);
+    expect(() => ids.intern('d')).toThrow(/sealed/);
+  });
+});
