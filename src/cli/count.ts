@@ -60,6 +60,7 @@ export function countCommand(io: CliIo, onDone: (summary: CountSummary) => void)
       const started = io.now();
       const summary = await runCount(config, {
         stdin: io.stdin,
+        stdinPipePath: io.stdinPipePath,
         stdout: io.stdout,
         stderr: io.stderr,
         signal: io.signal,

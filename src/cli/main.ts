@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { existsSync, fstatSync, readFileSync } from 'node:fs';
 import { ExitCode, PageviewsError, formatErrorLine } from '../errors.js';
 import { OutputClosed } from '../sink/text-sink.js';
 import { countCommand } from './count.js';
@@ -75,6 +75,15 @@ function exitCodeFor(err: unknown, io: CliIo, verbose: boolean): number {
   return ExitCode.internal;
 }
 
+/** Where a pipe on fd 0 can be opened again, so that it is read like a file (Linux only). */
+function stdinPipePath(): string | undefined {
+  try {
+    return fstatSync(0).isFIFO() && existsSync('/proc/self/fd/0') ? '/proc/self/fd/0' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The process entry point used by bin/pageviews: real streams, signals, exit code. */
 export async function main(): Promise<void> {
   const controller = new AbortController();
@@ -88,6 +97,7 @@ export async function main(): Promise<void> {
   process.stdout.on('error', () => {}); // EPIPE is handled by the sink; never crash on it
   const code = await runCli(process.argv.slice(2), {
     stdin: process.stdin,
+    stdinPipePath: stdinPipePath(),
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

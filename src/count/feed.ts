@@ -33,8 +33,8 @@ export interface Feed {
 }
 
 /** Files and stdin, read in order as ONE stream (stream 0), like `cat a b |`. */
-export async function openFileFeed(paths: readonly string[], stdin: Readable, cwd: string, signal: AbortSignal): Promise<Feed> {
-  const inputs: ByteInput[] = await resolveInputs(paths, stdin, cwd);
+export async function openFileFeed(paths: readonly string[], stdin: Readable, cwd: string, signal: AbortSignal, stdinPipePath?: string): Promise<Feed> {
+  const inputs: ByteInput[] = await resolveInputs(paths, stdin, cwd, stdinPipePath);
   const sized = inputs.every((i) => i.sizeBytes !== undefined);
   return {
     total: sized ? inputs.reduce((n, i) => n + i.sizeBytes!, 0) : undefined,

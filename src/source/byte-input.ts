@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { constants, open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable, addAbortSignal } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -28,12 +28,16 @@ const READ_CHUNK_BYTES = 1 << 20;
  * Checks every file up front, so that a missing or unreadable file fails before any
  * output is written. `-` means standard input.
  */
-export async function resolveInputs(paths: readonly string[], stdin: Readable, cwd: string): Promise<ByteInput[]> {
+export async function resolveInputs(paths: readonly string[], stdin: Readable, cwd: string, stdinPipePath?: string): Promise<ByteInput[]> {
   if (paths.length === 0) paths = ['-'];
   const inputs: ByteInput[] = [];
   for (const path of paths) {
     if (path === '-') {
-      inputs.push({ name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME), reusesBuffers: false });
+      inputs.push(
+        stdinPipePath
+          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => pipeChunks(stdinPipePath, stdin, signal), reusesBuffers: true }
+          : { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME), reusesBuffers: false },
+      );
       continue;
     }
     let size: number | undefined;
@@ -66,6 +70,15 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
  */
 export async function* readChunks(input: ByteInput, signal: AbortSignal, onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {
   const counted = countBytes(input.chunks(signal), onRawBytes);
+  try {
+    yield* decompressed(input, counted);
+  } finally {
+    // Stopped early (an error, a signal), the reader must still close its file or pipe.
+    await counted.return(undefined);
+  }
+}
+
+async function* decompressed(input: ByteInput, counted: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
   let first = await counted.next();
   while (!first.done && first.value.length < 2) {
     const more = await counted.next();
@@ -128,27 +141,79 @@ async function* fileChunks(fullPath: string, name: string, signal: AbortSignal):
   } catch (err) {
     throw ioErrorFrom(err, name, 'read input');
   }
+  try {
+    yield* reusedBufferChunks((buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead), name, signal);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Standard input when it is a pipe, reopened by path (Linux: /proc/self/fd/0) and read like
+ * a file: in the thread pool, into reused buffers. A pipe read through process.stdin costs
+ * this thread a read call, a fresh buffer and stream bookkeeping per 64 KiB: on 5M events
+ * per page that was 1.3x the time of the same file, now 1.15x.
+ *
+ * A read waiting for an idle writer (`tail -f`) would hold up the process's exit after an
+ * error or a signal, and a signal would not even be seen: so when the run stops early, a
+ * byte is written into the pipe through a second opening of it, which ends that read.
+ */
+async function* pipeChunks(path: string, stdin: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    yield* streamChunks(addAbortSignal(signal, stdin), STDIN_NAME);
+    return;
+  }
+  let unblocked: Promise<void> | undefined;
+  const unblock = () =>
+    (unblocked ??= open(path, constants.O_WRONLY | constants.O_NONBLOCK)
+      .then(async (writer) => {
+        await writer.write(Buffer.from('\n')).finally(() => writer.close());
+      })
+      .catch(() => {})); // no reader waiting, or the writer closed: nothing to end
+  signal.addEventListener('abort', unblock, { once: true });
+  try {
+    yield* reusedBufferChunks((buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead), STDIN_NAME, signal, unblock);
+  } finally {
+    signal.removeEventListener('abort', unblock);
+    await handle.close();
+  }
+}
+
+/**
+ * Reads into two alternating buffers, one read ahead while the other is processed: each
+ * chunk is valid only until the next is requested, and no garbage is left per chunk.
+ */
+async function* reusedBufferChunks(
+  readInto: (buffer: Buffer) => Promise<number>,
+  name: string,
+  signal: AbortSignal,
+  stop: () => unknown = () => {},
+): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
   let which = 0;
-  let pending = handle.read(buffers[0], 0, READ_CHUNK_BYTES, null);
+  let pending = readInto(buffers[0]);
+  let done = false;
   try {
     for (;;) {
       let bytesRead: number;
       try {
-        ({ bytesRead } = await pending);
+        bytesRead = await pending;
       } catch (err) {
         throw ioErrorFrom(err, name, 'read input');
       }
-      if (bytesRead === 0) return;
+      if (bytesRead === 0) return void (done = true);
       if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
       const current = buffers[which];
       which ^= 1;
-      pending = handle.read(buffers[which], 0, READ_CHUNK_BYTES, null); // read ahead
+      pending = readInto(buffers[which]); // read ahead
       yield current.subarray(0, bytesRead);
     }
   } finally {
+    if (!done) stop(); // a read ahead may be waiting for input that never comes
     await pending.catch(() => {});
-    await handle.close();
   }
 }
 

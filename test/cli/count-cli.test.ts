@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runPageviews } from '../support/run-cli.js';
-import { spawnPageviews } from '../support/spawn.js';
+import { BIN, spawnPageviews } from '../support/spawn.js';
 
 const SAMPLE = readFileSync('fixtures/reference-sample.ndjson', 'utf8');
 const tempDir = () => mkdtempSync(join(tmpdir(), 'pageviews-cli-'));
@@ -157,6 +158,47 @@ describe('count as a real process', () => {
     expect(run.stderr()).toBe('pageviews: interrupted by SIGINT\n');
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
+  });
+});
+
+describe('count from a real pipe (read like a file on Linux)', () => {
+  /** Runs a shell pipeline; resolves with its output once stderr shows `exit N`. */
+  const pipeline = (script: string, cwd: string) => {
+    const child = spawn('bash', ['-c', script], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const started = Date.now();
+    const ended = new Promise<{ stdout: string; stderr: string; ms: number }>((resolve) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/exit \d+/.test(stderr)) resolve({ stdout, stderr, ms: Date.now() - started });
+      });
+    });
+    return { ended, stop: () => process.kill(-child.pid!, 'SIGKILL') };
+  };
+
+  it('gives the same rows as the file, over many pipe reads and lines cut between them', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), manyEvents(60_000)); // ~4 MB: dozens of 64 KiB pipe reads
+    const file = await runPageviews(['count', 'events.ndjson', '--by', 'both', '-f', 'csv', '-q'], { cwd: dir });
+    const run = pipeline(`cat events.ndjson | node "${BIN}" count --by both -f csv -q; echo "exit $?" >&2`, dir);
+    const piped = await run.ended;
+    expect(piped.stderr).toBe('exit 0\n');
+    expect(piped.stdout).toBe(file.stdout);
+  });
+
+  it('stops at a bad line while the writer is still open, without waiting for it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), SAMPLE);
+    const run = pipeline(`(cat events.ndjson; echo oops; sleep 20) | { node "${BIN}" count -f csv; echo "exit $?" >&2; }`, dir);
+    try {
+      const result = await run.ended;
+      expect(result.stderr).toBe('pageviews: invalid record: not valid JSON (<stdin>:12)\nexit 3\n');
+      expect(result.ms).toBeLessThan(5_000);
+    } finally {
+      run.stop();
+    }
   });
 });
 
