@@ -1,4 +1,5 @@
 import type { Dictionary, IdInterner } from '../store/dictionary.js';
+import { Field, LineLayout } from './line-layout.js';
 
 export interface DecodeOptions {
   userField: string;
@@ -20,7 +21,7 @@ export type DecodeStatus = (typeof DecodeStatus)[keyof typeof DecodeStatus];
 /** The largest timestamp a JavaScript Date (and ISO-8601 output) can represent. */
 const MAX_TIMESTAMP_MS = 8.64e15;
 const FALLBACK = -1;
-const enum Field { none, user, page, time }
+const LEARNABLE = (1 << Field.user) | (1 << Field.page) | (1 << Field.time);
 
 /**
  * Decodes one NDJSON line into interned ids and a timestamp, writing the result into its
@@ -39,6 +40,11 @@ export class PageViewDecoder {
   private readonly pageKey: Buffer;
   private readonly timeKey: Buffer;
   private readonly timeScale: number;
+  /** The layout of the last line the scanner decoded, tried first on the next line. */
+  private layout: LineLayout | undefined;
+  // While scanning: each value's span and field, in line order, for learning the layout.
+  private readonly spans = new Int32Array(6);
+  private readonly order: Field[] = [Field.none, Field.none, Field.none];
 
   constructor(
     private readonly options: DecodeOptions,
@@ -66,7 +72,14 @@ export class PageViewDecoder {
   }
 
   decode(buf: Buffer, start: number, end: number): DecodeStatus {
-    const status = this.decodeFast(buf, start, end);
+    const layout = this.layout;
+    let status: DecodeStatus | typeof FALLBACK;
+    if (layout !== undefined && layout.match(buf, start, end)) {
+      const { userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time } = layout;
+      status = this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time);
+    } else {
+      status = this.decodeFast(buf, start, end);
+    }
     return status === FALLBACK ? this.decodeSlow(buf, start, end) : status;
   }
 
@@ -78,6 +91,8 @@ export class PageViewDecoder {
     let userStart = -1, userEnd = -1, userAscii = true;
     let pageStart = -1, pageEnd = -1, pageAscii = true;
     let time = -1;
+    let values = 0;
+    let seen = 0;
     for (;;) {
       if (buf[i] !== 0x22 /* " */) return FALLBACK;
       const keyStart = ++i;
@@ -91,6 +106,9 @@ export class PageViewDecoder {
       if (buf[i] !== 0x3a /* : */) return FALLBACK;
       i = skipWhitespace(buf, i + 1, end);
       const c = buf[i];
+      const value = values++;
+      if (value < 3) this.order[value] = field;
+      seen |= 1 << field;
       if (c === 0x22) {
         const valueStart = ++i;
         let high = 0;
@@ -104,17 +122,19 @@ export class PageViewDecoder {
         if (field === Field.user) (userStart = valueStart), (userEnd = i), (userAscii = high < 0x80);
         else if (field === Field.page) (pageStart = valueStart), (pageEnd = i), (pageAscii = high < 0x80);
         else if (field === Field.time) return FALLBACK;
+        if (value < 3) (this.spans[2 * value] = valueStart), (this.spans[2 * value + 1] = i);
         i++;
       } else if (c >= 0x30 && c <= 0x39) {
         // Only plain non-negative integers without leading zeros; everything else falls back.
         const numberStart = i;
-        let value = 0;
-        while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) value = value * 10 + (buf[i++] - 0x30);
+        let number = 0;
+        while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) number = number * 10 + (buf[i++] - 0x30);
         const digits = i - numberStart;
         if (digits > 15 || (digits > 1 && c === 0x30)) return FALLBACK;
         if (buf[i] === 0x2e || buf[i] === 0x65 || buf[i] === 0x45) return FALLBACK; // . e E
-        if (field === Field.time) time = value;
+        if (field === Field.time) time = number;
         else if (field !== Field.none) return FALLBACK;
+        if (value < 3) (this.spans[2 * value] = numberStart), (this.spans[2 * value + 1] = i);
       } else if (field === Field.none && (c === 0x74 || c === 0x66 || c === 0x6e)) {
         const literalEnd = matchLiteral(buf, i, end);
         if (literalEnd < 0) return FALLBACK;
@@ -133,6 +153,13 @@ export class PageViewDecoder {
     if (userStart < 0 || pageStart < 0 || time < 0 || userEnd === userStart || pageEnd === pageStart) {
       return FALLBACK; // the slow path names what is missing or wrong
     }
+    // Exactly the three fields, once each: the next line is likely laid out the same.
+    if (values === 3 && seen === LEARNABLE) this.layout = LineLayout.learn(buf, start, end, this.spans, this.order);
+    return this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time);
+  }
+
+  /** A line whose fields were found: checks the time, interns the ids. */
+  private accept(buf: Buffer, userStart: number, userEnd: number, userAscii: boolean, pageStart: number, pageEnd: number, pageAscii: boolean, time: number): DecodeStatus | typeof FALLBACK {
     const timestampMs = time * this.timeScale;
     if (timestampMs > MAX_TIMESTAMP_MS) return FALLBACK;
     this.timestampMs = timestampMs;

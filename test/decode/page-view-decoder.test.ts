@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_DECODE_OPTIONS, DecodeStatus, PageViewDecoder, type DecodeOptions } from '../../src/decode/page-view-decoder.js';
 import { Dictionary } from '../../src/store/dictionary.js';
 
-function decode(line: string, options: Partial<DecodeOptions> = {}) {
+/** Decodes `line`, after `previous` lines with the same decoder (which learns their layout). */
+function decode(line: string, options: Partial<DecodeOptions> = {}, previous: string[] = []) {
   const pages = new Dictionary();
   const users = new Dictionary();
   const decoder = new PageViewDecoder({ ...DEFAULT_DECODE_OPTIONS, ...options }, pages, users);
+  for (const before of previous) decoder.decode(Buffer.from(before), 0, Buffer.byteLength(before));
   const buf = Buffer.from(`xx${line}yy`); // decode a slice, as the line splitter does
   const status = decoder.decode(buf, 2, buf.length - 2);
   if (status === DecodeStatus.ok) {
@@ -71,5 +73,44 @@ describe('PageViewDecoder: invalid records name the reason', () => {
 
   it('does not take inherited properties as fields', () => {
     expect(decode('{"userId":"u","pageId":"p"}', { timeField: 'constructor' })).toEqual({ status: 'invalid', reason: 'missing field "constructor"' });
+  });
+});
+
+describe('PageViewDecoder: the layout learned from a line never changes how the next decodes', () => {
+  const canonical = '{"userId":"u001","pageId":"p001","timestamp":1617159755012}';
+  // Lines laid out like the canonical one, up to the one byte or value that is different.
+  const nearMisses = [
+    '{"userId":"u\\"x","pageId":"p","timestamp":1}', // an escape in a value
+    '{"userId":"\\u0041","pageId":"p\\/q","timestamp":1}', // escapes that do not end the string
+    '{"userId":"u\tv","pageId":"p","timestamp":1}', // a raw control character: not JSON
+    '{"userId":"","pageId":"p","timestamp":1}',
+    '{"userId":"u","pageId":"","timestamp":1}',
+    '{"userId":"u","pageId":"p","timestamp":01}',
+    '{"userId":"u","pageId":"p","timestamp":0}',
+    '{"userId":"u","pageId":"p","timestamp":}',
+    '{"userId":"u","pageId":"p","timestamp":-1}',
+    '{"userId":"u","pageId":"p","timestamp":1.5}',
+    '{"userId":"u","pageId":"p","timestamp":1e3}',
+    '{"userId":"u","pageId":"p","timestamp":12345678901234567}',
+    '{"userId":"u","pageId":"p","timestamp":"1"}',
+    '{"userId":"u","pageId":"p","timestamp":1}x',
+    '{"userId":"u","pageId":"p","timestamp":1',
+    '{"userId":"u","pageId":"p","timestamp":1} ',
+    '{"userId":"ü","pageId":"日本","timestamp":1}',
+    '{"userId":"u","pageId":"p","timestamp":1,"userId":"v"}',
+    '{"userId":"u","pageId":"p","timestamp":1,"x":1}',
+    '{"userId":"u","pageId":"p"}',
+    '{"userId":"u,"pageId":"p","timestamp":1}',
+  ];
+  it.each(nearMisses)('%s', (line) => {
+    const alone = decode(line);
+    expect(decode(line, {}, [canonical])).toEqual(alone);
+    expect(decode(line, {}, [canonical, line, canonical])).toEqual(alone);
+  });
+
+  it('follows a change of layout in the middle of the input', () => {
+    const other = '{"timestamp":5, "pageId":"q","userId":"w"}';
+    expect(decode(other, {}, [canonical])).toEqual(ok('w', 'q', 5));
+    expect(decode(canonical, {}, [canonical, other])).toEqual(ok('u001', 'p001', 1617159755012));
   });
 });
