@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import { InterruptedError } from './errors.js';
-import type { KafkaConnection } from './kafka/client.js';
-import { KafkaEventSink, PRODUCE_BATCH_SIZE, type TopicRequest } from './kafka/producer.js';
+import type { KafkaConnection } from './kafka/connection.js';
+import type { TopicRequest } from './kafka/producer.js';
 import { NdjsonEventSink, type SampleEventSink } from './sample/event-sink.js';
 import { SampleGenerator, type SampleSpec } from './sample/generator.js';
 import { RatePacer } from './sample/rate-pacer.js';
@@ -43,8 +43,6 @@ export interface ProduceIo {
   notice(line: string): void;
 }
 
-/** Events per batch for files and stdout: ~1 MB of UUID lines, one string handed to the sink. */
-const TEXT_BATCH_SIZE = 8192;
 
 /**
  * Generates `config.sample` and writes it to the target, at `config.ratePerSec` if given.
@@ -56,8 +54,7 @@ export async function runProduceSample(config: ProduceSampleConfig, io: ProduceI
   const generator = new SampleGenerator(config.sample);
   const sink = await openSink(config, io);
   const pacer = config.ratePerSec === undefined ? undefined : new RatePacer(config.ratePerSec);
-  const maxBatch = config.target.kind === 'kafka' ? PRODUCE_BATCH_SIZE : TEXT_BATCH_SIZE;
-  const batchSize = pacer?.batchSize(maxBatch) ?? maxBatch;
+  const batchSize = pacer?.batchSize(sink.batchSize) ?? sink.batchSize;
   try {
     io.progress?.start(config.sample.count);
     pacer?.start();
@@ -88,6 +85,7 @@ async function openSink(config: ProduceSampleConfig, io: ProduceIo): Promise<Sam
     case 'file':
       return new NdjsonEventSink(await AtomicFileSink.open(target.path, io.cwd), target.path, paced);
     case 'kafka': {
+      const { KafkaEventSink } = await import('./kafka/producer.js'); // kafkajs only when needed
       const sink = await KafkaEventSink.open(target.connection, target, io);
       if (io.signal.aborted) {
         await sink.abort();

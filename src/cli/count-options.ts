@@ -4,7 +4,7 @@ import type { TimeFormat } from '../format/formatter.js';
 import type { FormatName } from '../format/registry.js';
 import type { KafkaSourceConfig } from '../count/config.js';
 import { UsageError } from '../errors.js';
-import { kafkaConnectionFrom, type KafkaConnectionFlags } from '../kafka/client.js';
+import { kafkaConnectionFrom, type KafkaConnectionFlags } from '../kafka/connection.js';
 import { parseOffsetSpec, parsePartitionList } from '../kafka/offset-spec.js';
 import { parseDurationMs } from '../util/duration.js';
 import type { Aggregation, EmitMode } from '../window/engine.js';

@@ -4,7 +4,7 @@ import { FORMAT_NAMES } from '../format/registry.js';
 import { groupDigits } from '../format/table.js';
 import { runCount } from '../run-count.js';
 import { countConfigFrom, DEFAULT_TABLE_TOP, type CountFlags } from './count-options.js';
-import type { KafkaConnectionFlags } from '../kafka/client.js';
+import type { KafkaConnectionFlags } from '../kafka/connection.js';
 import type { CliIo } from './io.js';
 import { addKafkaConnectionOptions } from './kafka-options.js';
 import { progressBar } from './progress.js';

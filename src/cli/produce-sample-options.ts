@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { parseIsoTimeMs } from '../util/time.js';
-import { kafkaConnectionFrom, type KafkaConnectionFlags } from '../kafka/client.js';
+import { kafkaConnectionFrom, type KafkaConnectionFlags } from '../kafka/connection.js';
 import type { ProduceSampleConfig, SampleTarget } from '../run-produce-sample.js';
 import { DEFAULT_SAMPLE_SPEC, type IdStyle, type SampleSpec } from '../sample/generator.js';
 import { parseDurationMs } from '../util/duration.js';

@@ -1,4 +1,4 @@
-import type { KafkaConnection } from '../kafka/client.js';
+import type { KafkaConnection } from '../kafka/connection.js';
 import type { OffsetSpec } from '../kafka/offset-spec.js';
 import type { DecodeOptions } from '../decode/page-view-decoder.js';
 import type { FormatName } from '../format/registry.js';

@@ -3,7 +3,8 @@ import { Partitioners, type Admin, type ICustomPartitioner, type Message, type P
 import { KafkaError } from '../errors.js';
 import type { SampleEventSink } from '../sample/event-sink.js';
 import { sampleLine, type SampleEvent } from '../sample/generator.js';
-import { createKafka, kafkaErrorFrom, type KafkaConnection } from './client.js';
+import { createKafka, kafkaErrorFrom } from './client.js';
+import type { KafkaConnection } from './connection.js';
 
 export interface TopicRequest {
   readonly topic: string;
@@ -30,7 +31,7 @@ export interface TopicInfo {
  * partition is what stream time and grace are computed from, so a replay must see the
  * events in the order they were generated.
  */
-export const PRODUCE_BATCH_SIZE = 1000;
+const PRODUCE_BATCH_SIZE = 1000;
 const MAX_IN_FLIGHT = 1;
 
 /** Creates the topic if it is missing; an existing topic is used as it is. */
@@ -72,6 +73,7 @@ function firstOfAggregate(err: unknown): unknown {
  * write or the commit.
  */
 export class KafkaEventSink implements SampleEventSink {
+  readonly batchSize = PRODUCE_BATCH_SIZE;
   private readonly inFlight: Promise<void>[] = [];
   private failure: unknown;
 

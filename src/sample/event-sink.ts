@@ -5,6 +5,8 @@ import { sampleLine, type SampleEvent } from './generator.js';
 export interface SampleEventSink {
   /** Says where the events went, for the summary: `topic T (3 partitions)`, a path, `stdout`. */
   readonly description: string;
+  /** Events per `write` at most. */
+  readonly batchSize: number;
   /** Takes a batch; may return before it is durable, but throws a failure of an earlier batch. */
   write(events: readonly SampleEvent[]): Promise<void>;
   /** Waits until every event is durable (flushed and renamed, or acknowledged). */
@@ -15,6 +17,9 @@ export interface SampleEventSink {
 
 /** NDJSON lines into a TextSink (stdout, or an atomic file). */
 export class NdjsonEventSink implements SampleEventSink {
+  /** ~1 MB of UUID lines, one string handed to the sink. */
+  readonly batchSize = 8192;
+
   constructor(
     private readonly text: TextSink,
     readonly description: string,
