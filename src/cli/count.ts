@@ -7,7 +7,6 @@ import { countConfigFrom, DEFAULT_TABLE_TOP, type CountFlags } from './count-opt
 import type { KafkaConnectionFlags } from '../kafka/connection.js';
 import type { CliIo } from './io.js';
 import { addKafkaConnectionOptions } from './kafka-options.js';
-import { progressBar } from './progress.js';
 
 const WINDOW_HELP = `
 Windows are Kafka Streams' TimeWindows: half-open [start, end), aligned to the epoch, so
@@ -65,7 +64,8 @@ export function countCommand(io: CliIo, onDone: (summary: CountSummary) => void)
         stderr: io.stderr,
         signal: io.signal,
         cwd: io.cwd,
-        progress: io.stderrIsTTY && !flags.quiet ? progressBar(io.stderr) : undefined,
+        // cli-progress is loaded only for a terminal.
+        progress: io.stderrIsTTY && !flags.quiet ? (await import('./progress.js')).progressBar(io.stderr) : undefined,
       });
       if (!flags.quiet) io.stderr.write(summaryLines(summary, io.now() - started, config.deadLetter !== undefined));
       onDone(summary);

@@ -1,8 +1,6 @@
-import cliProgress from 'cli-progress';
 import { Command, Option } from 'commander';
-import type { Writable } from 'node:stream';
 import { groupDigits } from '../format/table.js';
-import { runProduceSample, type ProduceSummary, type SampleProgress } from '../run-produce-sample.js';
+import { runProduceSample, type ProduceSummary } from '../run-produce-sample.js';
 import type { CliIo } from './io.js';
 import { addKafkaConnectionOptions } from './kafka-options.js';
 import { DEFAULT_PARTITIONS, produceSampleConfigFrom, type ProduceSampleFlags } from './produce-sample-options.js';
@@ -58,7 +56,8 @@ export function produceSampleCommand(io: CliIo): Command {
         stderr: io.stderr,
         cwd: io.cwd,
         signal: io.signal,
-        progress: io.stderrIsTTY && !flags.quiet && config.sample.count >= PROGRESS_MIN_EVENTS ? progressBar(io.stderr) : undefined,
+        // cli-progress is loaded only for a terminal.
+        progress: io.stderrIsTTY && !flags.quiet && config.sample.count >= PROGRESS_MIN_EVENTS ? (await import('./progress.js')).sampleProgressBar(io.stderr) : undefined,
         notice: (line) => {
           if (!flags.quiet) io.stderr.write(`pageviews: ${line}\n`);
         },
@@ -73,31 +72,4 @@ export function summaryLine(summary: ProduceSummary, elapsedMs: number): string 
   const rate = seconds > 0 ? Math.round(summary.produced / seconds) : summary.produced;
   const events = summary.produced === 1 ? 'event' : 'events';
   return `pageviews: produced ${groupDigits(summary.produced)} ${events} to ${summary.destination} in ${seconds.toFixed(2)} s (${groupDigits(rate)} events/s)\n`;
-}
-
-function progressBar(stderr: Writable): SampleProgress {
-  let bar: cliProgress.SingleBar | undefined;
-  return {
-    start(total) {
-      bar = new cliProgress.SingleBar(
-        {
-          stream: stderr as NodeJS.WriteStream,
-          format: 'producing {bar} {percentage}% | {done}/{all} events | ETA {eta_formatted}',
-          hideCursor: true,
-          clearOnComplete: true,
-          fps: 8,
-          etaBuffer: 50,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      bar.start(total, 0, { done: '0', all: groupDigits(total) });
-    },
-    update(produced) {
-      bar?.update(produced, { done: groupDigits(produced) });
-    },
-    stop() {
-      bar?.stop();
-      bar = undefined;
-    },
-  };
 }

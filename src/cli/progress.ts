@@ -1,6 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
+import { groupDigits } from '../format/table.js';
 import type { ProgressReporter } from '../run-count.js';
+import type { SampleProgress } from '../run-produce-sample.js';
 
 /**
  * A cli-progress bar on stderr: bytes read of the total for files (compressed bytes for
@@ -25,6 +27,34 @@ export function progressBar(stderr: Writable): ProgressReporter {
     },
     update(workDone, eventsRead) {
       bar?.update(known ? workDone : 0, { events: eventsRead.toLocaleString('en-US'), mb: (workDone / 1e6).toFixed(1) });
+    },
+    stop() {
+      bar?.stop();
+      bar = undefined;
+    },
+  };
+}
+
+/** produce-sample's bar: events produced of the total. */
+export function sampleProgressBar(stderr: Writable): SampleProgress {
+  let bar: cliProgress.SingleBar | undefined;
+  return {
+    start(total) {
+      bar = new cliProgress.SingleBar(
+        {
+          stream: stderr as NodeJS.WriteStream,
+          format: 'producing {bar} {percentage}% | {done}/{all} events | ETA {eta_formatted}',
+          hideCursor: true,
+          clearOnComplete: true,
+          fps: 8,
+          etaBuffer: 50,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(total, 0, { done: '0', all: groupDigits(total) });
+    },
+    update(produced) {
+      bar?.update(produced, { done: groupDigits(produced) });
     },
     stop() {
       bar?.stop();
