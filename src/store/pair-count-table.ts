@@ -53,20 +53,14 @@ export class PairCountTable {
     for (;;) {
       const k = keys[at];
       if (k === EMPTY) return 0;
-      if (k === a && keys[at + 1] === b) return this.counts[at + 2] + (this.high.size === 0 ? 0 : this.highPart(a, b));
+      if (k === a && keys[at + 1] === b) return this.countAt(at / SLOT_INTS);
       at = at + SLOT_INTS > this.mask * SLOT_INTS ? 0 : at + SLOT_INTS;
     }
   }
 
   /** Calls `visit` for every entry, in slot order (unordered). */
   forEach(visit: (a: number, b: number, count: number) => void): void {
-    const { keys, counts } = this;
-    const end = (this.mask + 1) * SLOT_INTS;
-    const carried = this.high.size > 0;
-    for (let at = 0; at < end; at += SLOT_INTS) {
-      const a = keys[at];
-      if (a !== EMPTY) visit(a, keys[at + 1], counts[at + 2] + (carried ? this.highPart(a, keys[at + 1]) : 0));
-    }
+    for (const slot of this.usedSlots()) visit(this.aAt(slot), this.bAt(slot), this.countAt(slot));
   }
 
   /** The slots in use, unordered: with aAt/bAt/countAt, entries without copying them. */
