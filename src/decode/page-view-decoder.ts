@@ -1,5 +1,6 @@
 import type { Dictionary, IdInterner } from '../store/dictionary.js';
 import { Field, LineLayout } from './line-layout.js';
+import { PlainJson, literalEnd } from './plain-json.js';
 
 export interface DecodeOptions {
   userField: string;
@@ -45,6 +46,7 @@ export class PageViewDecoder {
   // While scanning: each value's span and field, in line order, for learning the layout.
   private readonly spans = new Int32Array(6);
   private readonly order: Field[] = [Field.none, Field.none, Field.none];
+  private readonly plain = new PlainJson();
 
   constructor(
     private readonly options: DecodeOptions,
@@ -93,14 +95,12 @@ export class PageViewDecoder {
     let time = -1;
     let values = 0;
     let seen = 0;
+    const plain = this.plain;
     for (;;) {
       if (buf[i] !== 0x22 /* " */) return FALLBACK;
       const keyStart = ++i;
-      while (i < end && buf[i] !== 0x22) {
-        if (buf[i] === 0x5c || buf[i] < 0x20) return FALLBACK;
-        i++;
-      }
-      if (i >= end) return FALLBACK;
+      i = plain.stringEnd(buf, i, end);
+      if (i < 0) return FALLBACK;
       const field = this.fieldOf(buf, keyStart, i);
       i = skipWhitespace(buf, i + 1, end);
       if (buf[i] !== 0x3a /* : */) return FALLBACK;
@@ -111,34 +111,26 @@ export class PageViewDecoder {
       seen |= 1 << field;
       if (c === 0x22) {
         const valueStart = ++i;
-        let high = 0;
-        while (i < end && buf[i] !== 0x22) {
-          const b = buf[i];
-          if (b === 0x5c || b < 0x20) return FALLBACK;
-          high |= b;
-          i++;
-        }
-        if (i >= end) return FALLBACK;
-        if (field === Field.user) (userStart = valueStart), (userEnd = i), (userAscii = high < 0x80);
-        else if (field === Field.page) (pageStart = valueStart), (pageEnd = i), (pageAscii = high < 0x80);
+        i = plain.stringEnd(buf, i, end);
+        if (i < 0) return FALLBACK;
+        if (field === Field.user) (userStart = valueStart), (userEnd = i), (userAscii = plain.ascii);
+        else if (field === Field.page) (pageStart = valueStart), (pageEnd = i), (pageAscii = plain.ascii);
         else if (field === Field.time) return FALLBACK;
         if (value < 3) (this.spans[2 * value] = valueStart), (this.spans[2 * value + 1] = i);
         i++;
       } else if (c >= 0x30 && c <= 0x39) {
-        // Only plain non-negative integers without leading zeros; everything else falls back.
+        // Only plain non-negative integers; everything else falls back.
         const numberStart = i;
-        let number = 0;
-        while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) number = number * 10 + (buf[i++] - 0x30);
-        const digits = i - numberStart;
-        if (digits > 15 || (digits > 1 && c === 0x30)) return FALLBACK;
+        i = plain.integerEnd(buf, i, end);
+        if (i < 0) return FALLBACK;
         if (buf[i] === 0x2e || buf[i] === 0x65 || buf[i] === 0x45) return FALLBACK; // . e E
-        if (field === Field.time) time = number;
+        if (field === Field.time) time = plain.integer;
         else if (field !== Field.none) return FALLBACK;
         if (value < 3) (this.spans[2 * value] = numberStart), (this.spans[2 * value + 1] = i);
       } else if (field === Field.none && (c === 0x74 || c === 0x66 || c === 0x6e)) {
-        const literalEnd = matchLiteral(buf, i, end);
-        if (literalEnd < 0) return FALLBACK;
-        i = literalEnd;
+        const after = matchLiteral(buf, i, end);
+        if (after < 0) return FALLBACK;
+        i = after;
       } else {
         return FALLBACK; // nested values, negative numbers, wrong types, garbage
       }
@@ -243,9 +235,7 @@ function skipWhitespace(buf: Buffer, i: number, end: number): number {
 }
 
 function equalBytes(buf: Buffer, start: number, end: number, key: Buffer): boolean {
-  if (end - start !== key.length) return false;
-  for (let k = 0; k < key.length; k++) if (buf[start + k] !== key[k]) return false;
-  return true;
+  return literalEnd(buf, start, end, key) === end;
 }
 
 const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
@@ -253,7 +243,8 @@ const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')
 /** Returns the index after `true`/`false`/`null` at `i`, or -1. */
 function matchLiteral(buf: Buffer, i: number, end: number): number {
   for (const literal of LITERALS) {
-    if (i + literal.length <= end && equalBytes(buf, i, i + literal.length, literal)) return i + literal.length;
+    const after = literalEnd(buf, i, end, literal);
+    if (after >= 0) return after;
   }
   return -1;
 }
