@@ -108,15 +108,10 @@ export class EventPacker {
     return id;
   }
 
+  /** Text the slow path decoded travels as text (negative length): the worker interns it as such. */
   private stagePageText(id: number, text: string): number {
-    if (id === this.pagesSent) {
-      this.pagesSent++;
-      const bytes = Buffer.from(text, 'utf8');
-      this.pageAt = this.append(bytes, 0, bytes.length);
-      this.pageLength = -bytes.length;
-    }
-    this.pageId = id;
-    return id;
+    const bytes = Buffer.from(text, 'utf8');
+    return this.stagePage(id, bytes, 0, bytes.length, false);
   }
 
   private stageUser(buf: Buffer, start: number, end: number, ascii: boolean): number {
