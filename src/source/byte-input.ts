@@ -12,7 +12,7 @@ export interface ByteInput {
   /** Bytes on disk, for the progress bar; undefined for stdin and pipes. */
   readonly sizeBytes: number | undefined;
   /**
-   * The raw chunks. A regular file is read into two alternating buffers (one is read ahead
+   * The raw chunks. A regular file (or a pipe reopened by path) is read into two alternating buffers (one read ahead
    * while the other is processed): each chunk is valid only until the next is requested,
    * and no megabyte of garbage is left behind per chunk.
    */
@@ -142,7 +142,7 @@ async function* fileChunks(fullPath: string, name: string, signal: AbortSignal):
     throw ioErrorFrom(err, name, 'read input');
   }
   try {
-    yield* reusedBufferChunks((buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead), name, signal);
+    yield* handleChunks(handle, name, signal);
   } finally {
     await handle.close();
   }
@@ -175,7 +175,7 @@ async function* pipeChunks(path: string, stdin: Readable, signal: AbortSignal): 
       .catch(() => {})); // no reader waiting, or the writer closed: nothing to end
   signal.addEventListener('abort', unblock, { once: true });
   try {
-    yield* reusedBufferChunks((buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead), STDIN_NAME, signal, unblock);
+    yield* handleChunks(handle, STDIN_NAME, signal, unblock);
   } finally {
     signal.removeEventListener('abort', unblock);
     await handle.close();
@@ -186,13 +186,9 @@ async function* pipeChunks(path: string, stdin: Readable, signal: AbortSignal): 
  * Reads into two alternating buffers, one read ahead while the other is processed: each
  * chunk is valid only until the next is requested, and no garbage is left per chunk.
  */
-async function* reusedBufferChunks(
-  readInto: (buffer: Buffer) => Promise<number>,
-  name: string,
-  signal: AbortSignal,
-  stop: () => unknown = () => {},
-): AsyncGenerator<Buffer> {
+async function* handleChunks(handle: FileHandle, name: string, signal: AbortSignal, stop: () => unknown = () => {}): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
+  const readInto = (buffer: Buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
   let which = 0;
   let pending = readInto(buffers[0]);
   let done = false;
@@ -204,7 +200,10 @@ async function* reusedBufferChunks(
       } catch (err) {
         throw ioErrorFrom(err, name, 'read input');
       }
-      if (bytesRead === 0) return void (done = true);
+      if (bytesRead === 0) {
+        done = true;
+        return;
+      }
       if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
       const current = buffers[which];
       which ^= 1;
