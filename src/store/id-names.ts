@@ -1,19 +1,9 @@
 import { radixOrder } from './radix-order.js';
 
-/** Ids `firstId`.. of an IdNames, to rebuild them in another thread (`IdNames.append`). */
-export interface IdNamesDelta {
-  readonly firstId: number;
-  /** Their UTF-8 bytes, one after another. */
-  readonly bytes: Uint8Array;
-  /** Where each id's bytes end in `bytes`. */
-  readonly ends: Int32Array;
-  readonly nonAscii: [number, string][];
-}
-
 /**
  * The text of ids 0..size-1 as UTF-8 bytes in one arena: all that output needs of a
- * dictionary (names, order, bytes to copy). A Dictionary is one of these with a hash table
- * for interning; a bare IdNames is a copy of one kept in another thread (`append`).
+ * dictionary (names, order, bytes to copy), which the row writer and encoder are typed
+ * against. A Dictionary is one of these with a hash table for interning.
  */
 export class IdNames {
   protected count = 0;
@@ -78,26 +68,6 @@ export class IdNames {
     this.starts[id + 1] = this.arenaUsed;
     this.plain[id] = isPlain(buf, start, end) ? 1 : 0;
     return offset;
-  }
-
-  /** The ids from `firstId` on. */
-  deltaFrom(firstId: number): IdNamesDelta {
-    const base = this.starts[firstId];
-    const ends = new Int32Array(this.count - firstId);
-    for (let id = firstId; id < this.count; id++) ends[id - firstId] = this.starts[id + 1] - base;
-    const nonAscii = [...this.nonAscii].filter(([id]) => id >= firstId);
-    return { firstId, bytes: this.arena.subarray(base, this.arenaUsed), ends, nonAscii };
-  }
-
-  /** Adds the ids of a delta taken from another IdNames that had as many ids as this one. */
-  append(delta: IdNamesDelta): void {
-    if (delta.firstId !== this.count) throw new Error(`id names out of step: have ${this.count}, got ${delta.firstId}..`);
-    let start = 0;
-    for (const end of delta.ends) {
-      this.add(delta.bytes, start, end);
-      start = end;
-    }
-    for (const [id, text] of delta.nonAscii) this.nonAscii.set(id, text);
   }
 
   /**
