@@ -1,4 +1,4 @@
-import { PlainJson, literalEnd } from './plain-json.js';
+import { Literal, PlainJson } from './plain-json.js';
 
 /** The fields the decoder looks for; `none` is any other key. */
 export const Field = { none: 0, user: 1, page: 2, time: 3 } as const;
@@ -27,17 +27,17 @@ export class LineLayout {
 
   private constructor(
     /** literals[k] precedes value k; literals[3] follows the last. */
-    private readonly literals: readonly Buffer[],
+    private readonly literals: readonly Literal[],
     private readonly fields: readonly Field[],
   ) {}
 
   /** `spans` holds each value's [start, end) in line order, string values without their quotes. */
   static learn(buf: Buffer, start: number, end: number, spans: Int32Array, fields: readonly Field[]): LineLayout {
     const literals = [
-      Buffer.from(buf.subarray(start, spans[0])),
-      Buffer.from(buf.subarray(spans[1], spans[2])),
-      Buffer.from(buf.subarray(spans[3], spans[4])),
-      Buffer.from(buf.subarray(spans[5], end)),
+      new Literal(Buffer.from(buf.subarray(start, spans[0]))),
+      new Literal(Buffer.from(buf.subarray(spans[1], spans[2]))),
+      new Literal(Buffer.from(buf.subarray(spans[3], spans[4]))),
+      new Literal(Buffer.from(buf.subarray(spans[5], end))),
     ];
     return new LineLayout(literals, [...fields]);
   }
@@ -47,7 +47,7 @@ export class LineLayout {
     const plain = this.plain;
     let i = start;
     for (let k = 0; k < 3; k++) {
-      i = literalEnd(buf, i, end, this.literals[k]);
+      i = plain.literalEnd(buf, i, end, this.literals[k]);
       if (i < 0) return false;
       const field = this.fields[k];
       if (field === Field.time) {
@@ -62,6 +62,6 @@ export class LineLayout {
       if (field === Field.user) (this.userStart = valueStart), (this.userEnd = i), (this.userAscii = plain.ascii);
       else (this.pageStart = valueStart), (this.pageEnd = i), (this.pageAscii = plain.ascii);
     }
-    return literalEnd(buf, i, end, this.literals[3]) === end;
+    return plain.literalEnd(buf, i, end, this.literals[3]) === end;
   }
 }

@@ -1,6 +1,6 @@
 import type { Dictionary, IdInterner } from '../store/dictionary.js';
 import { Field, LineLayout } from './line-layout.js';
-import { PlainJson, literalEnd } from './plain-json.js';
+import { Literal, PlainJson } from './plain-json.js';
 
 export interface DecodeOptions {
   userField: string;
@@ -37,9 +37,9 @@ export class PageViewDecoder {
   userId = 0;
   timestampMs = 0;
   reason = '';
-  private readonly userKey: Buffer;
-  private readonly pageKey: Buffer;
-  private readonly timeKey: Buffer;
+  private readonly userKey: Literal;
+  private readonly pageKey: Literal;
+  private readonly timeKey: Literal;
   private readonly timeScale: number;
   /** The layout of the last line the scanner decoded, tried first on the next line. */
   private layout: LineLayout | undefined;
@@ -54,9 +54,9 @@ export class PageViewDecoder {
     /** Absent when no aggregation needs users: the field is still validated. */
     private readonly users: IdInterner | undefined,
   ) {
-    this.userKey = Buffer.from(options.userField);
-    this.pageKey = Buffer.from(options.pageField);
-    this.timeKey = Buffer.from(options.timeField);
+    this.userKey = new Literal(Buffer.from(options.userField));
+    this.pageKey = new Literal(Buffer.from(options.pageField));
+    this.timeKey = new Literal(Buffer.from(options.timeField));
     this.timeScale = options.timeUnit === 's' ? 1000 : 1;
   }
 
@@ -128,7 +128,7 @@ export class PageViewDecoder {
         else if (field !== Field.none) return FALLBACK;
         if (value < 3) (this.spans[2 * value] = numberStart), (this.spans[2 * value + 1] = i);
       } else if (field === Field.none && (c === 0x74 || c === 0x66 || c === 0x6e)) {
-        const after = matchLiteral(buf, i, end);
+        const after = matchLiteral(plain, buf, i, end);
         if (after < 0) return FALLBACK;
         i = after;
       } else {
@@ -161,9 +161,10 @@ export class PageViewDecoder {
   }
 
   private fieldOf(buf: Buffer, start: number, end: number): Field {
-    if (equalBytes(buf, start, end, this.userKey)) return Field.user;
-    if (equalBytes(buf, start, end, this.pageKey)) return Field.page;
-    if (equalBytes(buf, start, end, this.timeKey)) return Field.time;
+    const plain = this.plain;
+    if (plain.literalEnd(buf, start, end, this.userKey) === end) return Field.user;
+    if (plain.literalEnd(buf, start, end, this.pageKey) === end) return Field.page;
+    if (plain.literalEnd(buf, start, end, this.timeKey) === end) return Field.time;
     return Field.none;
   }
 
@@ -234,16 +235,12 @@ function skipWhitespace(buf: Buffer, i: number, end: number): number {
   return i;
 }
 
-function equalBytes(buf: Buffer, start: number, end: number, key: Buffer): boolean {
-  return literalEnd(buf, start, end, key) === end;
-}
-
-const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
+const LITERALS = ['true', 'false', 'null'].map((text) => new Literal(Buffer.from(text)));
 
 /** Returns the index after `true`/`false`/`null` at `i`, or -1. */
-function matchLiteral(buf: Buffer, i: number, end: number): number {
+function matchLiteral(plain: PlainJson, buf: Buffer, i: number, end: number): number {
   for (const literal of LITERALS) {
-    const after = literalEnd(buf, i, end, literal);
+    const after = plain.literalEnd(buf, i, end, literal);
     if (after >= 0) return after;
   }
   return -1;

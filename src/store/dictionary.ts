@@ -1,3 +1,4 @@
+import { ViewCache, equalBytes } from '../util/byte-words.js';
 import { IdNames } from './id-names.js';
 
 /** What the decoder hands ids to: a dictionary, or a packer that ships them to a worker. */
@@ -43,17 +44,13 @@ export class Dictionary extends IdNames implements IdInterner {
   internHashed(buf: Buffer, start: number, end: number, hash: number): number {
     const length = end - start;
     const slots = this.slots;
-    const arena = this.arena;
     let slot = hash & this.mask;
     for (;;) {
       const at = slot << 2;
       const entry = slots[at + 1];
       if (entry === 0) break;
       if (slots[at] === hash && slots[at + 3] === length) {
-        const offset = slots[at + 2];
-        let k = 0;
-        while (k < length && arena[offset + k] === buf[start + k]) k++;
-        if (k === length) return entry - 1;
+        if (equalBytes(this.arena, this.arenaView, slots[at + 2], buf, this.inputs.of(buf), start, length)) return entry - 1;
       }
       slot = (slot + 1) & this.mask;
     }
@@ -101,10 +98,11 @@ export class Dictionary extends IdNames implements IdInterner {
  * the low bits the table uses.
  */
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  const view = hashed.of(buf);
   let h = 0x9747b28c;
   let i = start;
   for (; i + 4 <= end; i += 4) {
-    h ^= murmurBlock(buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24));
+    h ^= murmurBlock(view.getInt32(i, true));
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
@@ -118,6 +116,8 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   h = Math.imul(h, 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
+
+const hashed = new ViewCache();
 
 function murmurBlock(k: number): number {
   k = Math.imul(k, 0xcc9e2d51);

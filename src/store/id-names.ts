@@ -1,3 +1,4 @@
+import { ViewCache, copyBytes } from '../util/byte-words.js';
 import { radixOrder } from './radix-order.js';
 
 /**
@@ -8,6 +9,10 @@ import { radixOrder } from './radix-order.js';
 export class IdNames {
   protected count = 0;
   protected arena: Buffer = Buffer.allocUnsafe(1 << 16);
+  protected arenaView = new DataView(this.arena.buffer, this.arena.byteOffset, this.arena.length);
+  /** The buffers ids come from and go to, read and written four bytes at a time. */
+  protected readonly inputs = new ViewCache();
+  private readonly targets = new ViewCache();
   protected arenaUsed = 0;
   private starts: Int32Array = new Int32Array(1024); // arena offset per id; starts[id + 1] = its end
   /** 1 when the id is printable ASCII without `"` `\` `,`: its bytes go out as they are. */
@@ -31,11 +36,7 @@ export class IdNames {
 
   /** Copies the id's UTF-8 bytes into `target` at `offset`; returns the new offset. */
   copyBytes(id: number, target: Buffer, offset: number): number {
-    const from = this.starts[id];
-    const to = this.starts[id + 1];
-    const arena = this.arena;
-    for (let k = from; k < to; k++) target[offset++] = arena[k];
-    return offset;
+    return copyBytes(this.arena, this.arenaView, this.starts[id], this.starts[id + 1], target, this.targets.of(target), offset);
   }
 
   lengthOf(id: number): number {
@@ -50,6 +51,7 @@ export class IdNames {
       const bigger = Buffer.allocUnsafe(Math.max(this.arena.length * 2, this.arenaUsed + length));
       this.arena.copy(bigger, 0, 0, this.arenaUsed);
       this.arena = bigger;
+      this.arenaView = new DataView(bigger.buffer, bigger.byteOffset, bigger.length);
     }
     if (id + 1 >= this.starts.length) {
       const starts = new Int32Array(this.starts.length * 2);
@@ -60,9 +62,8 @@ export class IdNames {
       this.plain = plain;
     }
     const offset = this.arenaUsed;
-    const arena = this.arena;
-    // A loop, not a native copy: ids are short, and the call costs more than the bytes.
-    for (let i = start, to = offset; i < end; i++, to++) arena[to] = buf[i];
+    // Not a native copy: ids are short, and the call costs more than the bytes.
+    copyBytes(buf, this.inputs.of(buf), start, end, this.arena, this.arenaView, offset);
     this.arenaUsed += length;
     this.starts[id] = offset;
     this.starts[id + 1] = this.arenaUsed;

@@ -108,6 +108,33 @@ describe('PageViewDecoder: the layout learned from a line never changes how the 
     expect(decode(line, {}, [canonical, line, canonical])).toEqual(alone);
   });
 
+  // Values long enough to be scanned four bytes at a time, with the odd byte at each place
+  // of a word: every line must decode as JSON.parse reads it, with or without a layout.
+  it('scans long values exactly, whatever byte sits at whatever place of a word', () => {
+    const odd = ['\\"', '\\n', '\\u0041', '\u0001', '\u001f', '\u007f', 'é', '😀', '"', ' ', '~'];
+    const long = '{"userId":"user-0123456789abc","pageId":"page-0123456789abc","timestamp":1617159755012}';
+    let checked = 0;
+    for (const field of ['user', 'page']) {
+      for (let at = 0; at <= 13; at++) {
+        for (const text of odd) {
+          const id = `${field}-0123456789abc`;
+          const line = long.replace(`"${id}"`, `"${id.slice(0, at)}${text}${id.slice(at)}"`);
+          let expected: unknown;
+          try {
+            const parsed = JSON.parse(line);
+            expected = ok(parsed.userId, parsed.pageId, parsed.timestamp);
+          } catch {
+            expected = { status: 'invalid', reason: 'not valid JSON' };
+          }
+          expect(decode(line)).toEqual(expected);
+          expect(decode(line, {}, [long])).toEqual(expected);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(2 * 14 * 11);
+  });
+
   it('follows a change of layout in the middle of the input', () => {
     const other = '{"timestamp":5, "pageId":"q","userId":"w"}';
     expect(decode(other, {}, [canonical])).toEqual(ok('w', 'q', 5));
