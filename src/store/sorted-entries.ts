@@ -30,6 +30,14 @@ export class SortedEntries {
   count(i: number): number {
     return this.table.countAt(this.slots[i]);
   }
+
+  /** Copies entries [from, to) into the arrays, in tight loops whose cache misses overlap. */
+  gather(from: number, to: number, pageIds: Int32Array, userIds: Int32Array, counts: Float64Array): void {
+    const { table, slots } = this;
+    for (let i = from; i < to; i++) pageIds[i - from] = table.aAt(slots[i]);
+    for (let i = from; i < to; i++) userIds[i - from] = table.bAt(slots[i]);
+    for (let i = from; i < to; i++) counts[i - from] = table.countAt(slots[i]);
+  }
 }
 
 /**
