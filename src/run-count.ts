@@ -40,7 +40,7 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
   // kafkajs is loaded only for a replay: ~70 ms of every other run, in each thread.
   const feed = config.kafka
     ? await (await import('./count/kafka-feed.js')).openKafkaFeed(config.kafka, io.stderr, io.cwd, io.signal)
-    : await openFileFeed(config.inputs, io.stdin, io.cwd, io.signal, useWorker(config, undefined) ? undefined : io.stdinPipePath);
+    : await openFileFeed(config.inputs, io.stdin, io.cwd, io.signal, io.stdinPipePath);
   try {
     const output = config.output ? await AtomicFileSink.open(config.output, io.cwd) : new TextSink(io.stdout, 'stdout');
     let deadLetter: AtomicFileSink | undefined;

@@ -75,7 +75,7 @@ function exitCodeFor(err: unknown, io: CliIo, verbose: boolean): number {
   return ExitCode.internal;
 }
 
-/** Where a pipe on fd 0 can be opened again, so that it is read like a file (Linux only). */
+/** Where a pipe on fd 0 can be opened again, by a reader thread of its own (Linux only). */
 function stdinPipePath(): string | undefined {
   try {
     return fstatSync(0).isFIFO() && existsSync('/proc/self/fd/0') ? '/proc/self/fd/0' : undefined;

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { constants, open, stat, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Readable, addAbortSignal } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InvalidDataError, ioErrorFrom } from '../errors.js';
+import { pipeReaderChunks } from './pipe-reader.js';
 
 /** One input of a `count` run: a file, or standard input. */
 export interface ByteInput {
@@ -12,9 +13,10 @@ export interface ByteInput {
   /** Bytes on disk, for the progress bar; undefined for stdin and pipes. */
   readonly sizeBytes: number | undefined;
   /**
-   * The raw chunks. A regular file (or a pipe reopened by path) is read into two alternating buffers (one read ahead
-   * while the other is processed): each chunk is valid only until the next is requested,
-   * and no megabyte of garbage is left behind per chunk.
+   * The raw chunks. A regular file is read into two alternating buffers (one read ahead
+   * while the other is processed), a pipe on stdin by a reader thread (pipe-reader.ts):
+   * either way each chunk is valid only until the next is requested, and no megabyte of
+   * garbage is left behind per chunk.
    */
   chunks(signal: AbortSignal): AsyncGenerator<Buffer>;
   /** True when `chunks` reuses its buffers. */
@@ -35,7 +37,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
     if (path === '-') {
       inputs.push(
         stdinPipePath
-          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => pipeChunks(stdinPipePath, stdin, signal), reusesBuffers: true }
+          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => pipeReaderChunks(stdinPipePath, STDIN_NAME, signal, () => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME)), reusesBuffers: true }
           : { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME), reusesBuffers: false },
       );
       continue;
@@ -149,49 +151,14 @@ async function* fileChunks(fullPath: string, name: string, signal: AbortSignal):
 }
 
 /**
- * Standard input when it is a pipe, reopened by path (Linux: /proc/self/fd/0) and read like
- * a file: in the thread pool, into reused buffers. A pipe read through process.stdin costs
- * this thread a read call, a fresh buffer and stream bookkeeping per 64 KiB: on 5M events
- * per page that was 1.3x the time of the same file, now 1.15x.
- *
- * A read waiting for an idle writer (`tail -f`) would hold up the process's exit after an
- * error or a signal, and a signal would not even be seen: so when the run stops early, a
- * byte is written into the pipe through a second opening of it, which ends that read.
- */
-async function* pipeChunks(path: string, stdin: Readable, signal: AbortSignal): AsyncGenerator<Buffer> {
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'r');
-  } catch {
-    yield* streamChunks(addAbortSignal(signal, stdin), STDIN_NAME);
-    return;
-  }
-  let unblocked: Promise<void> | undefined;
-  const unblock = () =>
-    (unblocked ??= open(path, constants.O_WRONLY | constants.O_NONBLOCK)
-      .then(async (writer) => {
-        await writer.write(Buffer.from('\n')).finally(() => writer.close());
-      })
-      .catch(() => {})); // no reader waiting, or the writer closed: nothing to end
-  signal.addEventListener('abort', unblock, { once: true });
-  try {
-    yield* handleChunks(handle, STDIN_NAME, signal, unblock);
-  } finally {
-    signal.removeEventListener('abort', unblock);
-    await handle.close();
-  }
-}
-
-/**
  * Reads into two alternating buffers, one read ahead while the other is processed: each
  * chunk is valid only until the next is requested, and no garbage is left per chunk.
  */
-async function* handleChunks(handle: FileHandle, name: string, signal: AbortSignal, stop: () => unknown = () => {}): AsyncGenerator<Buffer> {
+async function* handleChunks(handle: FileHandle, name: string, signal: AbortSignal): AsyncGenerator<Buffer> {
   const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
   const readInto = (buffer: Buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
   let which = 0;
   let pending = readInto(buffers[0]);
-  let done = false;
   try {
     for (;;) {
       let bytesRead: number;
@@ -200,10 +167,7 @@ async function* handleChunks(handle: FileHandle, name: string, signal: AbortSign
       } catch (err) {
         throw ioErrorFrom(err, name, 'read input');
       }
-      if (bytesRead === 0) {
-        done = true;
-        return;
-      }
+      if (bytesRead === 0) return;
       if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
       const current = buffers[which];
       which ^= 1;
@@ -211,7 +175,6 @@ async function* handleChunks(handle: FileHandle, name: string, signal: AbortSign
       yield current.subarray(0, bytesRead);
     }
   } finally {
-    if (!done) stop(); // a read ahead may be waiting for input that never comes
     await pending.catch(() => {});
   }
 }
