@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
 import { groupDigits } from '../format/table.js';
-import type { ProgressReporter } from '../run-count.js';
+import type { ProgressReporter } from '../count/count-through.js';
 import type { SampleProgress } from '../run-produce-sample.js';
 
 /**

@@ -4,7 +4,7 @@ import type { Feed, FeedTarget } from '../count/feed.js';
 import { RecordHandler } from '../count/record-handler.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import { PageviewsError } from '../errors.js';
-import type { ProgressReporter } from '../run-count.js';
+import type { ProgressReporter } from '../count/count-through.js';
 import type { TextSink } from '../sink/text-sink.js';
 import { EVENT_BLOCK_BYTES, EventPacker } from './event-blocks.js';
 import { BlockPool, RecordPacker } from './record-blocks.js';

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { CountConfig } from '../count/config.js';
 import type { Feed } from '../count/feed.js';
 import { PageviewsError } from '../errors.js';
-import { countThrough } from '../run-count.js';
+import { countThrough } from '../count/count-through.js';
 import { TextSink } from '../sink/text-sink.js';
 import { unpackEvents } from './event-blocks.js';
 import { unpackRecords } from './record-blocks.js';
