@@ -135,6 +135,42 @@ describe('PageViewDecoder: the layout learned from a line never changes how the 
     expect(checked).toBe(2 * 14 * 11);
   });
 
+  // Timestamps are read eight digits at a time: every length, and an odd byte at each place.
+  it('reads timestamps of every length exactly, and no odd byte at any place of them', () => {
+    const layout = '{"userId":"u","pageId":"p","timestamp":1617159755012}';
+    /** What JSON.parse makes of the line: the event, or an invalid record (any reason but JSON's own). */
+    const expectOf = (line: string) => {
+      let t: unknown;
+      try {
+        t = JSON.parse(line).timestamp;
+      } catch {
+        return { status: 'invalid', reason: 'not valid JSON' };
+      }
+      return Number.isSafeInteger(t) && (t as number) <= 8.64e15 ? ok('u', 'p', t as number) : { status: 'invalid', reason: expect.not.stringMatching(/JSON/) };
+    };
+    let checked = 0;
+    for (let digits = 1; digits <= 17; digits++) {
+      const number = '98765432101234567'.slice(0, digits);
+      const line = `{"userId":"u","pageId":"p","timestamp":${number}}`;
+      const value = Number(number);
+      expect(decode(line, {}, [layout])).toEqual(expectOf(line));
+      expect(decode(line)).toEqual(value <= 8.64e15 ? ok('u', 'p', value) : expectOf(line));
+      for (let at = 0; at < digits; at++) {
+        for (const odd of ['/', ':', '.', 'e', ' ', '\u0000', '\u00b9']) {
+          const bad = `{"userId":"u","pageId":"p","timestamp":${number.slice(0, at)}${odd}${number.slice(at + 1)}}`;
+          expect(decode(bad, {}, [layout])).toEqual(decode(bad));
+          expect(decode(bad)).toEqual(expectOf(bad));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(7 * 153);
+    for (let d = 0; d <= 9; d++) {
+      const line = `{"userId":"u","pageId":"p","timestamp":${'1'.padEnd(13, String(d))}}`; // every digit at every place
+      expect(decode(line, {}, [layout])).toEqual(expectOf(line));
+    }
+  });
+
   it('follows a change of layout in the middle of the input', () => {
     const other = '{"timestamp":5, "pageId":"q","userId":"w"}';
     expect(decode(other, {}, [canonical])).toEqual(ok('w', 'q', 5));
