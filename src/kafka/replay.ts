@@ -133,19 +133,21 @@ export class TopicReplay {
     if (!range || this.done.has(partition)) return;
     try {
       let consumed = 0;
+      let next = -1;
       if (!isRunning() || isStale()) return; // per batch: isStale() builds a string key per call
       for (const message of batch.messages) {
         const offset = Number(message.offset);
         if (offset < range.start) continue;
         if (offset >= range.end) break;
         receiver.onRecord(message.value, partition, offset);
-        this.position.set(partition, offset + 1);
+        next = offset + 1;
         consumed++;
         if (++this.consumed === this.options.maxMessages) {
           for (const p of this.rangeOf.keys()) this.markDone(p);
           break;
         }
       }
+      if (next >= 0) this.position.set(partition, next);
       this.reached(partition, Number(batch.lastOffset()));
       await receiver.afterBatch(consumed);
     } catch (err) {
