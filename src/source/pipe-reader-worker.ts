@@ -24,8 +24,14 @@ function run(): void {
   let nonBlocking: number;
   try {
     blocking = openSync(path, constants.O_RDONLY);
+  } catch (err) {
+    post({ type: 'unavailable', message: (err as Error).message });
+    return;
+  }
+  try {
     nonBlocking = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
+    closeSync(blocking);
     post({ type: 'unavailable', message: (err as Error).message });
     return;
   }
