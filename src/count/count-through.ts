@@ -2,11 +2,12 @@ import type { TextSink } from '../sink/text-sink.js';
 import { Dictionary } from '../store/dictionary.js';
 import { WindowEngine } from '../window/engine.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
+import type { Formatter } from '../format/formatter.js';
 import { createFormatter } from '../format/registry.js';
 import type { CountConfig, CountSummary } from './config.js';
 import type { Feed } from './feed.js';
 import { RecordHandler } from './record-handler.js';
-import { RowWriter } from './row-writer.js';
+import { RowWriter, type RowShipper } from './row-writer.js';
 
 /** Progress as the run sees it; the CLI decides whether and how to draw it. */
 export interface ProgressReporter {
@@ -26,14 +27,16 @@ export async function countThrough(
   progress: ProgressReporter | undefined,
   output: TextSink,
   deadLetter: TextSink | undefined,
+  /** In a count worker: who encodes the final rows (see RowShipper). */
+  shipper?: RowShipper,
 ): Promise<CountSummary> {
   const io = { progress };
   const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
   try {
     const pages = new Dictionary();
     const users = new Dictionary();
-    const formatOptions = { aggregations: config.aggregations, timeFormat: config.timeFormat, top: config.top, color: config.color };
-    const writer = new RowWriter(createFormatter(config.format, formatOptions), output, pages, users);
+    const writer = new RowWriter(formatterFor(config), output, pages, users);
+    writer.shipper = shipper;
     const engine = new WindowEngine(config.windows, config.aggregations, config.emit, writer);
     writer.engine = engine;
     engine.expectStreams(feed.streams);
@@ -71,4 +74,9 @@ export async function countThrough(
     await output.abort();
     throw err;
   }
+}
+
+/** The run's output format with its options (also built by the main thread of a two-core count). */
+export function formatterFor(config: CountConfig): Formatter {
+  return createFormatter(config.format, { aggregations: config.aggregations, timeFormat: config.timeFormat, top: config.top, color: config.color });
 }

@@ -2,11 +2,19 @@ import type { Formatter } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
 import type { IdNames } from '../store/id-names.js';
 import { sortedEntries, type Ranks, type SortedEntries } from '../store/sorted-entries.js';
-import { RowEncoder } from '../format/row-encoder.js';
 import type { Aggregation, EngineListener, WindowEngine } from '../window/engine.js';
+import { EncodedRowOutput } from './encoded-row-output.js';
 
 const ROWS_PER_DRAIN = 4096;
-const GATHER = 2048;
+
+/**
+ * Takes the final rows of a line format to another thread, which encodes and writes them
+ * (the count worker's main thread) while this one sorts the next. `pages` and `users` are
+ * sealed: no id is added after the input ended.
+ */
+export interface RowShipper {
+  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void>;
+}
 
 /**
  * Writes the engine's rows through a formatter into a sink: every window at the end
@@ -18,9 +26,10 @@ export class RowWriter implements EngineListener {
   private readonly closedWindows: number[] = [];
   private ranks: Ranks | undefined;
   private rankedSizes = '';
-  private encoder: RowEncoder | undefined;
-  private lastWrite = Promise.resolve();
+  private output: EncodedRowOutput | undefined;
   engine!: WindowEngine;
+  /** Set in a count worker: the final rows of line formats are encoded by the main thread. */
+  shipper: RowShipper | undefined;
 
   constructor(
     private readonly formatter: Formatter,
@@ -52,15 +61,16 @@ export class RowWriter implements EngineListener {
     }
   }
 
+  /** `--emit final`: every window, once the input is done (the dictionaries are sealed). */
   async writeAllWindows(): Promise<void> {
-    for (const startMs of this.engine.windowStarts()) await this.writeWindow(startMs);
+    for (const startMs of this.engine.windowStarts()) await this.writeWindow(startMs, this.shipper);
   }
 
   end(): void {
     this.sink.write(this.formatter.end());
   }
 
-  private async writeWindow(startMs: number): Promise<void> {
+  private async writeWindow(startMs: number, shipper?: RowShipper): Promise<void> {
     const endMs = startMs + this.engine.windows.sizeMs;
     const groups: [Aggregation, typeof this.engine.pageCounts][] = [
       ['page', this.engine.pageCounts],
@@ -70,42 +80,14 @@ export class RowWriter implements EngineListener {
       const table = counts?.table(startMs);
       if (!table || table.size === 0) continue;
       const entries = sortedEntries(table, this.currentRanks(aggregation));
-      if (this.formatter.layout) await this.encodeRows(aggregation, startMs, endMs, entries);
-      else await this.formatRows(aggregation, startMs, endMs, entries);
+      if (!this.formatter.layout) await this.formatRows(aggregation, startMs, endMs, entries);
+      else if (shipper) {
+        await this.sink.drain(true); // what this thread wrote (the header) goes first
+        await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries);
+      }
+      else await (this.output ??= new EncodedRowOutput(this.pages, this.users, this.sink)).writeEntries(this.formatter.layout(aggregation, startMs, endMs), entries);
       this.rows += entries.length;
     }
-  }
-
-  /** Line formats: rows are encoded straight to bytes. */
-  private async encodeRows(aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
-    const encoder = (this.encoder ??= new RowEncoder(this.pages, this.users));
-    encoder.setLayout(this.formatter.layout!(aggregation, startMs, endMs));
-    const pageIds = new Int32Array(GATHER);
-    const userIds = new Int32Array(GATHER);
-    const counts = new Float64Array(GATHER);
-    const withUser = aggregation !== 'page';
-    // Rows in blocks: the entries' table slots and user names are read ahead in tight loops
-    // (at 5M events they are cache misses; overlapped, the output took 1.1-1.3 -> 0.9-1.0 s).
-    for (let from = 0; from < entries.length; from += GATHER) {
-      const n = Math.min(GATHER, entries.length - from);
-      entries.gather(from, from + n, pageIds, userIds, counts);
-      if (withUser) this.users.touch(userIds, n);
-      for (let i = 0; i < n; i++) {
-        encoder.row(pageIds[i], userIds[i], counts[i]);
-        if (encoder.full) await this.handOff(encoder);
-      }
-    }
-    await this.handOff(encoder);
-    await this.lastWrite;
-  }
-
-  /** Writes the encoder's chunk while it encodes into its other buffer, once that one is written. */
-  private async handOff(encoder: RowEncoder): Promise<void> {
-    const bytes = encoder.take();
-    await this.lastWrite;
-    if (!bytes) return;
-    this.lastWrite = this.sink.writeBytesNow(bytes);
-    this.lastWrite.catch(() => {}); // awaited at the next hand-off
   }
 
   /** The table: rows as strings, through the formatter's group calls. */

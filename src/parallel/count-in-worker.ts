@@ -1,13 +1,16 @@
 import { Worker } from 'node:worker_threads';
 import type { CountConfig, CountSummary } from '../count/config.js';
 import type { Feed, FeedTarget } from '../count/feed.js';
+import { formatterFor, type ProgressReporter } from '../count/count-through.js';
+import { EncodedRowOutput } from '../count/encoded-row-output.js';
 import { RecordHandler } from '../count/record-handler.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import { PageviewsError } from '../errors.js';
-import type { ProgressReporter } from '../count/count-through.js';
 import type { TextSink } from '../sink/text-sink.js';
+import { IdNames } from '../store/id-names.js';
 import { EVENT_BLOCK_BYTES, EventPacker } from './event-blocks.js';
 import { BlockPool, RecordPacker } from './record-blocks.js';
+import { rowColumns } from './row-shipper.js';
 import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
 
 /** The compiled worker; also right when this module runs from src/ under the test runner. */
@@ -56,6 +59,9 @@ export async function countInWorker(
     settle.reject(err);
     for (const ack of acks.splice(0)) ack();
   };
+  // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
+  const formatter = formatterFor(config);
+  let finalRows: EncodedRowOutput | undefined;
   worker.on('message', (message: FromCountWorker) => {
     if (message.type === 'ack') {
       eventsRead = message.read;
@@ -67,6 +73,16 @@ export async function countInWorker(
         .then(() => sink.writeBytesNow(Buffer.from(message.block, 0, message.length)))
         .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
         .catch(fail);
+    } else if (message.type === 'names') {
+      finalRows = new EncodedRowOutput(IdNames.fromShared(message.pages), IdNames.fromShared(message.users), output);
+    } else if (message.type === 'rows') {
+      const { block, rows } = message;
+      const { pageIds, userIds, counts } = rowColumns(block);
+      const layout = formatter.layout!(message.aggregation, message.startMs, message.endMs);
+      writes = writes
+        .then(() => finalRows!.writeGathered(layout, pageIds, userIds, counts, rows))
+        .then(() => worker.postMessage({ type: 'rowsWritten', block } satisfies ToCountWorker))
+        .catch(fail);
     } else if (message.type === 'done') {
       finished = true;
       settle.resolve(message.summary);
@@ -75,7 +91,7 @@ export async function countInWorker(
   worker.on('error', fail);
   worker.on('exit', (code) => finished || fail(new Error(`the count worker stopped (exit code ${code})`)));
   const inFlight: Promise<void>[] = [];
-  const send = (message: Extract<ToCountWorker, { block: SharedArrayBuffer }>) => {
+  const send = (message: Extract<ToCountWorker, { type: 'records' | 'events' }>) => {
     inFlight.push(new Promise<void>((resolve) => acks.push(resolve)));
     sentBlocks.push(message.block);
     worker.postMessage(message);
@@ -111,7 +127,7 @@ export async function countInWorker(
   }
 }
 
-type Send = (message: Extract<ToCountWorker, { block: SharedArrayBuffer }>) => void;
+type Send = (message: Extract<ToCountWorker, { type: 'records' | 'events' }>) => void;
 
 function kafkaHandover(pool: BlockPool, send: Send): Handover {
   const packer = new RecordPacker(pool, (block, length) => send({ type: 'records', block, length }));

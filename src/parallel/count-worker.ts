@@ -7,6 +7,7 @@ import { countThrough } from '../count/count-through.js';
 import { TextSink } from '../sink/text-sink.js';
 import { unpackEvents } from './event-blocks.js';
 import { unpackRecords } from './record-blocks.js';
+import { WorkerRowShipper } from './row-shipper.js';
 import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
 
 /**
@@ -44,6 +45,9 @@ let eventsRead = 0;
 const summaryRead = () => eventsRead;
 const progress = { start() {}, update: (_work: number, events: number) => void (eventsRead = events), stop() {} };
 
+/** `--emit final`: the main thread encodes and writes the final rows of line formats. */
+const shipper = config.emit === 'final' ? new WorkerRowShipper(post) : undefined;
+
 const messageFeed: Feed = {
   total: undefined,
   unit: 'offsets',
@@ -62,6 +66,7 @@ const messageFeed: Feed = {
       };
       parentPort!.on('message', (message: ToCountWorker) => {
         if (message.type === 'written') return unwritten.shift()?.();
+        if (message.type === 'rowsWritten') return shipper?.released(message.block);
         if (message.type === 'end') return enqueue(resolve);
         enqueue(async () => {
           if (message.type === 'events') unpackEvents(message.block, message.rawLength, message.events, handler.onDecoded.bind(handler));
@@ -79,7 +84,7 @@ const messageFeed: Feed = {
 try {
   const output = new TextSink(portStream('output'), config.output ?? 'stdout');
   const deadLetter = config.deadLetter ? new TextSink(portStream('deadLetter'), config.deadLetter) : undefined;
-  const summary = await countThrough(messageFeed, config, progress, output, deadLetter);
+  const summary = await countThrough(messageFeed, config, progress, output, deadLetter, shipper);
   post({ type: 'done', summary });
 } catch (err) {
   const e = err as Error;

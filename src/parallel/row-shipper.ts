@@ -1,0 +1,66 @@
+import type { RowShipper } from '../count/row-writer.js';
+import type { IdNames } from '../store/id-names.js';
+import type { SortedEntries } from '../store/sorted-entries.js';
+import type { Aggregation } from '../window/engine.js';
+import type { FromCountWorker } from './worker-protocol.js';
+
+/** Rows per block shipped: 16 bytes each (page id, user id, count). */
+const BLOCK_ROWS = 1 << 14;
+/** Blocks filled and not yet written: the worker sorts and gathers at most this far ahead. */
+const MAX_BLOCKS = 4;
+
+/** A block's three columns. */
+export function rowColumns(block: SharedArrayBuffer): { pageIds: Int32Array; userIds: Int32Array; counts: Float64Array } {
+  return { pageIds: new Int32Array(block, 0, BLOCK_ROWS), userIds: new Int32Array(block, 4 * BLOCK_ROWS, BLOCK_ROWS), counts: new Float64Array(block, 8 * BLOCK_ROWS, BLOCK_ROWS) };
+}
+
+/**
+ * The count worker's side of the final output of line formats: the worker ranks, sorts
+ * and gathers each window's rows into blocks of shared memory, and the main thread, idle
+ * once the input is read, encodes and writes them. Sorting the next block overlaps with
+ * encoding this one. The names go over once, as shared memory (no copy).
+ */
+export class WorkerRowShipper implements RowShipper {
+  private namesSent = false;
+  private made = 0;
+  private readonly free: SharedArrayBuffer[] = [];
+  private readonly waiting: (() => void)[] = [];
+  // Gathered here first: V8 writes arrays over shared memory slowly in hot loops.
+  private readonly pageIds = new Int32Array(BLOCK_ROWS);
+  private readonly userIds = new Int32Array(BLOCK_ROWS);
+  private readonly counts = new Float64Array(BLOCK_ROWS);
+
+  constructor(private readonly post: (message: FromCountWorker) => void) {}
+
+  /** The main thread wrote a block's rows: it can be filled again. */
+  released(block: SharedArrayBuffer): void {
+    this.free.push(block);
+    this.waiting.shift()?.();
+  }
+
+  async ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
+    if (!this.namesSent) {
+      this.post({ type: 'names', pages: pages.share(), users: users.share() });
+      this.namesSent = true;
+    }
+    for (let from = 0; from < entries.length; from += BLOCK_ROWS) {
+      const rows = Math.min(BLOCK_ROWS, entries.length - from);
+      entries.gather(from, from + rows, this.pageIds, this.userIds, this.counts);
+      const block = await this.take();
+      const columns = rowColumns(block);
+      columns.pageIds.set(this.pageIds.subarray(0, rows));
+      columns.userIds.set(this.userIds.subarray(0, rows));
+      columns.counts.set(this.counts.subarray(0, rows));
+      this.post({ type: 'rows', aggregation, startMs, endMs, block, rows });
+    }
+  }
+
+  private async take(): Promise<SharedArrayBuffer> {
+    if (this.free.length === 0 && this.made < MAX_BLOCKS) {
+      this.made++;
+      return new SharedArrayBuffer(16 * BLOCK_ROWS);
+    }
+    while (this.free.length === 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return this.free.pop()!;
+  }
+}
