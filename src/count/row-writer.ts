@@ -1,6 +1,7 @@
 import type { Formatter } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
 import type { IdNames } from '../store/id-names.js';
+import { SortScratch } from '../store/sort-scratch.js';
 import { sortedEntries, type Ranks, type SortedEntries } from '../store/sorted-entries.js';
 import type { Aggregation, EngineListener, WindowEngine } from '../window/engine.js';
 import { EncodedRowOutput } from './encoded-row-output.js';
@@ -27,6 +28,8 @@ export class RowWriter implements EngineListener {
   private ranks: Ranks | undefined;
   private rankedSizes = '';
   private output: EncodedRowOutput | undefined;
+  /** One window's rows are written (or shipped) before the next window is sorted. */
+  private readonly scratch = new SortScratch();
   engine!: WindowEngine;
   /** Set in a count worker: the final rows of line formats are encoded by the main thread. */
   shipper: RowShipper | undefined;
@@ -79,7 +82,7 @@ export class RowWriter implements EngineListener {
     for (const [aggregation, counts] of groups) {
       const table = counts?.table(startMs);
       if (!table || table.size === 0) continue;
-      const entries = sortedEntries(table, this.currentRanks(aggregation));
+      const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
       if (!this.formatter.layout) await this.formatRows(aggregation, startMs, endMs, entries);
       else if (shipper) {
         await this.sink.drain(true); // what this thread wrote (the header) goes first

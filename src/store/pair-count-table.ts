@@ -63,9 +63,8 @@ export class PairCountTable {
     for (const slot of this.usedSlots()) visit(this.aAt(slot), this.bAt(slot), this.countAt(slot));
   }
 
-  /** The slots in use, unordered: with aAt/bAt/countAt, entries without copying them. */
-  usedSlots(): Uint32Array {
-    const used = new Uint32Array(this.size);
+  /** The slots in use, unordered (into `used` if given): with aAt/bAt/countAt, entries without copying them. */
+  usedSlots(used: Uint32Array = new Uint32Array(this.size)): Uint32Array {
     const keys = this.keys;
     const capacity = this.mask + 1;
     for (let slot = 0, i = 0; slot < capacity; slot++) if (keys[slot * SLOT_INTS] !== EMPTY) used[i++] = slot;

@@ -1,3 +1,5 @@
+import type { SortScratch } from './sort-scratch.js';
+
 /**
  * Stable LSD radix sort of indices by integer keys in [0, 2^48): three passes of 16-bit
  * digits over typed arrays. Sorting a million rows this way takes tens of milliseconds,
@@ -5,12 +7,12 @@
  */
 export const MAX_RADIX_KEY = 2 ** 48;
 
-export function radixOrder(keys: Float64Array, n: number): Uint32Array {
-  let order = new Uint32Array(n);
+export function radixOrder(keys: Float64Array, n: number, scratch?: SortScratch): Uint32Array {
+  let order = scratch ? scratch.indexes(1, n) : new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  let spare = new Uint32Array(n);
-  const digits = new Uint16Array(n);
-  const counts = new Uint32Array(65536);
+  let spare = scratch ? scratch.indexes(2, n) : new Uint32Array(n);
+  const digits = scratch ? scratch.digits(n) : new Uint16Array(n);
+  const counts = scratch ? scratch.counts : new Uint32Array(65536);
   for (let pass = 0; pass < 3; pass++) {
     const divisor = 2 ** (16 * pass);
     let first = -1;

@@ -1,5 +1,6 @@
 import type { PairCountTable } from './pair-count-table.js';
 import { MAX_RADIX_KEY, radixOrder } from './radix-order.js';
+import type { SortScratch } from './sort-scratch.js';
 
 /** Rank arrays (rank[id]) of the page and user dictionaries; users absent for `page`. */
 export interface Ranks {
@@ -44,20 +45,21 @@ export class SortedEntries {
  * Sorts one window's entries into output order: page id, then user id, by code unit.
  * Each entry becomes one integer (pageRank * users + userRank) and a radix sort orders them,
  * instead of millions of string comparisons. Only slot numbers are sorted: 22 bytes per
- * entry while sorting, where copying the entries out took 50.
+ * entry while sorting, where copying the entries out took 50. With `scratch`, the result
+ * lives in its arrays: valid until the next sort with it.
  */
-export function sortedEntries(table: PairCountTable, ranks: Ranks): SortedEntries {
-  const slots = table.usedSlots();
+export function sortedEntries(table: PairCountTable, ranks: Ranks, scratch?: SortScratch): SortedEntries {
+  const slots = table.usedSlots(scratch?.indexes(0, table.size));
   const n = slots.length;
   const users = ranks.user ? Math.max(ranks.user.length, 1) : 1;
   if (ranks.page.length * users > MAX_RADIX_KEY) return sortedByComparator(table, slots, ranks);
-  const keys = new Float64Array(n);
+  const keys = scratch ? scratch.keys(n) : new Float64Array(n);
   const userRank = ranks.user;
   for (let i = 0; i < n; i++) {
     const slot = slots[i];
     keys[i] = ranks.page[table.aAt(slot)] * users + (userRank ? userRank[table.bAt(slot)] : 0);
   }
-  const order = radixOrder(keys, n);
+  const order = radixOrder(keys, n, scratch);
   for (let i = 0; i < n; i++) order[i] = slots[order[i]];
   return new SortedEntries(table, order);
 }
