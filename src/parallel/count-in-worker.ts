@@ -2,15 +2,13 @@ import { Worker } from 'node:worker_threads';
 import type { CountConfig, CountSummary } from '../count/config.js';
 import type { Feed, FeedTarget } from '../count/feed.js';
 import { formatterFor, type ProgressReporter } from '../count/count-through.js';
-import { EncodedRowOutput } from '../count/encoded-row-output.js';
 import { RecordHandler } from '../count/record-handler.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import { PageviewsError } from '../errors.js';
 import type { TextSink } from '../sink/text-sink.js';
-import { IdNames } from '../store/id-names.js';
 import { EVENT_BLOCK_BYTES, EventPacker } from './event-blocks.js';
 import { BlockPool, RecordPacker } from './record-blocks.js';
-import { rowColumns } from './row-shipper.js';
+import { FinalRowsWriter } from './row-shipper.js';
 import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
 
 /** The compiled worker; also right when this module runs from src/ under the test runner. */
@@ -60,8 +58,7 @@ export async function countInWorker(
     for (const ack of acks.splice(0)) ack();
   };
   // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
-  const formatter = formatterFor(config);
-  let finalRows: EncodedRowOutput | undefined;
+  const finalRows = new FinalRowsWriter(formatterFor(config), output);
   worker.on('message', (message: FromCountWorker) => {
     if (message.type === 'ack') {
       eventsRead = message.read;
@@ -74,14 +71,11 @@ export async function countInWorker(
         .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
         .catch(fail);
     } else if (message.type === 'names') {
-      finalRows = new EncodedRowOutput(IdNames.fromShared(message.pages), IdNames.fromShared(message.users), output);
+      finalRows.receiveNames(message);
     } else if (message.type === 'rows') {
-      const { block, rows } = message;
-      const { pageIds, userIds, counts } = rowColumns(block);
-      const layout = formatter.layout!(message.aggregation, message.startMs, message.endMs);
       writes = writes
-        .then(() => finalRows!.writeGathered(layout, pageIds, userIds, counts, rows))
-        .then(() => worker.postMessage({ type: 'rowsWritten', block } satisfies ToCountWorker))
+        .then(() => finalRows.write(message))
+        .then(() => worker.postMessage({ type: 'rowsWritten', block: message.block } satisfies ToCountWorker))
         .catch(fail);
     } else if (message.type === 'done') {
       finished = true;

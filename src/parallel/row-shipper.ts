@@ -1,5 +1,8 @@
+import { EncodedRowOutput } from '../count/encoded-row-output.js';
 import type { RowShipper } from '../count/row-writer.js';
-import type { IdNames } from '../store/id-names.js';
+import type { Formatter } from '../format/formatter.js';
+import type { TextSink } from '../sink/text-sink.js';
+import { IdNames } from '../store/id-names.js';
 import type { SortedEntries } from '../store/sorted-entries.js';
 import type { Aggregation } from '../window/engine.js';
 import type { FromCountWorker } from './worker-protocol.js';
@@ -10,7 +13,7 @@ const BLOCK_ROWS = 1 << 14;
 const MAX_BLOCKS = 4;
 
 /** A block's three columns. */
-export function rowColumns(block: SharedArrayBuffer): { pageIds: Int32Array; userIds: Int32Array; counts: Float64Array } {
+function rowColumns(block: SharedArrayBuffer): { pageIds: Int32Array; userIds: Int32Array; counts: Float64Array } {
   return { pageIds: new Int32Array(block, 0, BLOCK_ROWS), userIds: new Int32Array(block, 4 * BLOCK_ROWS, BLOCK_ROWS), counts: new Float64Array(block, 8 * BLOCK_ROWS, BLOCK_ROWS) };
 }
 
@@ -62,5 +65,26 @@ export class WorkerRowShipper implements RowShipper {
     }
     while (this.free.length === 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
     return this.free.pop()!;
+  }
+}
+
+/** The main thread's side: views of the shared names, then each block encoded and written. */
+export class FinalRowsWriter {
+  private output: EncodedRowOutput | undefined;
+
+  constructor(
+    private readonly formatter: Formatter,
+    private readonly sink: TextSink,
+  ) {}
+
+  receiveNames(message: Extract<FromCountWorker, { type: 'names' }>): void {
+    this.output = new EncodedRowOutput(IdNames.fromShared(message.pages), IdNames.fromShared(message.users), this.sink);
+  }
+
+  /** Encodes and writes a block; the worker may refill it once this resolves. */
+  async write(message: Extract<FromCountWorker, { type: 'rows' }>): Promise<void> {
+    const { pageIds, userIds, counts } = rowColumns(message.block);
+    const layout = this.formatter.layout!(message.aggregation, message.startMs, message.endMs);
+    await this.output!.writeGathered(layout, pageIds, userIds, counts, message.rows);
   }
 }
