@@ -83,14 +83,18 @@ export class RowWriter implements EngineListener {
       const table = counts?.table(startMs);
       if (!table || table.size === 0) continue;
       const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
-      if (!this.formatter.layout) await this.formatRows(aggregation, startMs, endMs, entries);
-      else if (shipper) {
-        await this.sink.drain(true); // what this thread wrote (the header) goes first
-        await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries);
-      }
-      else await (this.output ??= new EncodedRowOutput(this.pages, this.users, this.sink)).writeEntries(this.formatter.layout(aggregation, startMs, endMs), entries);
+      const layout = this.formatter.layout?.(aggregation, startMs, endMs);
+      if (!layout) await this.formatRows(aggregation, startMs, endMs, entries);
+      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries);
+      else await (this.output ??= new EncodedRowOutput(this.pages, this.users, this.sink)).writeEntries(layout, entries);
       this.rows += entries.length;
     }
+  }
+
+  /** Line formats in a count worker: the main thread encodes and writes. */
+  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
+    await this.sink.drain(true); // what this thread wrote before (the header) goes first
+    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries);
   }
 
   /** The table: rows as strings, through the formatter's group calls. */
