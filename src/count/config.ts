@@ -41,6 +41,16 @@ export interface CountConfig {
   readonly threads: number | undefined;
 }
 
+/**
+ * True when rows should reach the output as the input arrives, not a megabyte at a time: a
+ * topic followed with no end, or stdin (it may be `tail -f`) under --emit updates or
+ * closed. Input is then handed on, and output flushed, after every chunk read.
+ */
+export function isLive(config: CountConfig): boolean {
+  if (config.kafka) return config.kafka.until === undefined;
+  return config.emit !== 'final' && (config.inputs.length === 0 || config.inputs.includes('-'));
+}
+
 /** How many skipped invalid records are shown with their origin. */
 export const INVALID_SAMPLES = 5;
 

@@ -4,7 +4,7 @@ import { WindowEngine } from '../window/engine.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import type { Formatter } from '../format/formatter.js';
 import { createFormatter } from '../format/registry.js';
-import type { CountConfig, CountSummary } from './config.js';
+import { isLive, type CountConfig, type CountSummary } from './config.js';
 import type { Feed } from './feed.js';
 import { RecordHandler } from './record-handler.js';
 import { RowWriter, type RowShipper } from './row-writer.js';
@@ -42,8 +42,8 @@ export async function countThrough(
     engine.expectStreams(feed.streams);
     const decoder = new PageViewDecoder(config.decode, pages, config.aggregations.includes('user-page') ? users : undefined);
     const handler = new RecordHandler(decoder, engine, summary, config.onInvalid, deadLetter);
-    // Updates from a live topic should be seen as they happen, not when a buffer fills.
-    const flushEveryChunk = config.kafka?.until === undefined && config.kafka !== undefined;
+    // Updates from a live topic or pipe should be seen as they happen, not when a buffer fills.
+    const flushEveryChunk = isLive(config);
 
     writer.begin();
     io.progress?.start(feed.total, feed.unit);

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { CountConfig, CountSummary } from '../count/config.js';
+import { isLive, type CountConfig, type CountSummary } from '../count/config.js';
 import type { Feed, FeedTarget } from '../count/feed.js';
 import { formatterFor, type ProgressReporter } from '../count/count-through.js';
 import { RecordHandler } from '../count/record-handler.js';
@@ -91,12 +91,12 @@ export async function countInWorker(
     worker.postMessage(message);
   };
   const handover = config.kafka ? kafkaHandover(pool, send) : fileHandover(config, pool, send);
-  const following = config.kafka !== undefined && config.kafka.until === undefined;
+  const live = isLive(config);
   try {
     io.progress?.start(feed.total, feed.unit);
     await feed.run(handover.target, async (workDone) => {
       io.progress?.update(workDone, handover.summary?.read ?? eventsRead);
-      if (following) handover.flush(); // --follow: hand every batch over at once
+      if (live) handover.flush(); // --follow, or a pipe under --emit updates/closed: at once
       while (inFlight.length > MAX_BLOCKS_IN_FLIGHT) await inFlight.shift();
       if (failure) throw failure;
     });

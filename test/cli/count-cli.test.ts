@@ -147,6 +147,25 @@ describe('count as a real process', () => {
     expect(run.stderr()).not.toMatch(/EPIPE|Error/);
   });
 
+  // `tail -f events | pageviews count --emit updates`: rows show while stdin is still open.
+  it.each(['1', '2'])('--emit updates from a pipe writes each update as its lines arrive (--threads %s)', async (threads) => {
+    const dir = tempDir();
+    const args = ['-', '--emit', 'updates', '--by', 'both', '-f', 'csv', '-q', '--threads', threads];
+    const file = await runPageviews(['count', ...args], { stdin: [SAMPLE] });
+    const run = spawnCount(args, dir);
+    const lines = SAMPLE.split('\n');
+    run.child.stdin.write(`${lines.slice(0, 3).join('\n')}\n`); // stdin stays open
+    const deadline = Date.now() + 5_000;
+    while (!run.stdout().includes('user-page,p001,u001,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,3') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(run.stdout()).toContain('user-page,p001,u001,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,3');
+    expect(run.stdout()).not.toContain('p002');
+    run.child.stdin.end(lines.slice(3).join('\n'));
+    expect(await run.exited).toBe(0);
+    expect(run.stdout()).toBe(file.stdout);
+  });
+
   it('Ctrl-C (SIGINT) exits 130 and leaves no partial -o file', async () => {
     const dir = tempDir();
     const run = spawnCount(['-', '-f', 'csv', '-o', 'out.csv'], dir);
