@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import type { CountSummary } from '../count/config.js';
 import { FORMAT_NAMES } from '../format/registry.js';
-import { groupDigits } from '../format/table.js';
+import { groupDigits } from '../format/formatter.js';
 import { runCount } from '../run-count.js';
 import { countConfigFrom, DEFAULT_TABLE_TOP, type CountFlags } from './count-options.js';
 import type { KafkaConnectionFlags } from '../kafka/connection.js';

@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { groupDigits } from '../format/table.js';
+import { groupDigits } from '../format/formatter.js';
 import { runProduceSample, type ProduceSummary } from '../run-produce-sample.js';
 import type { CliIo } from './io.js';
 import { addKafkaConnectionOptions } from './kafka-options.js';

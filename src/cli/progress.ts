@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Writable } from 'node:stream';
-import { groupDigits } from '../format/table.js';
+import { groupDigits } from '../format/formatter.js';
 import type { ProgressReporter } from '../count/count-through.js';
 import type { SampleProgress } from '../run-produce-sample.js';
 

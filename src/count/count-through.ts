@@ -35,7 +35,7 @@ export async function countThrough(
   try {
     const pages = new Dictionary();
     const users = new Dictionary();
-    const writer = new RowWriter(formatterFor(config), output, pages, users);
+    const writer = new RowWriter(await formatterFor(config), output, pages, users);
     writer.shipper = shipper;
     const engine = new WindowEngine(config.windows, config.aggregations, config.emit, writer);
     writer.engine = engine;
@@ -77,6 +77,6 @@ export async function countThrough(
 }
 
 /** The run's output format with its options (also built by the main thread of a two-core count). */
-export function formatterFor(config: CountConfig): Formatter {
+export function formatterFor(config: CountConfig): Promise<Formatter> {
   return createFormatter(config.format, { aggregations: config.aggregations, timeFormat: config.timeFormat, top: config.top, color: config.color });
 }

@@ -82,3 +82,8 @@ export function isoTime(ms: number): string {
 export function timeText(format: TimeFormat): (ms: number) => string {
   return format === 'iso' ? isoTime : String;
 }
+
+/** 1234567 -> "1,234,567", the same on every locale. */
+export function groupDigits(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}

@@ -1,16 +1,11 @@
 import { Chalk } from 'chalk';
 import type { Aggregation } from '../window/engine.js';
-import { timeText, type Formatter, type FormatOptions } from './formatter.js';
+import { groupDigits, timeText, type Formatter, type FormatOptions } from './formatter.js';
 
 interface TableRow {
   pageId: string;
   userId: string;
   count: number;
-}
-
-/** 1234567 -> "1,234,567", the same on every locale. */
-export function groupDigits(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 /**

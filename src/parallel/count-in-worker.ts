@@ -37,6 +37,8 @@ export async function countInWorker(
   output: TextSink,
   deadLetter: TextSink | undefined,
 ): Promise<CountSummary> {
+  // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
+  const finalRows = new FinalRowsWriter(await formatterFor(config), output);
   // The worker needs no credentials: it never talks to Kafka.
   const workerConfig: CountConfig = { ...config, kafka: config.kafka && { ...config.kafka, connection: { ...config.kafka.connection, sasl: undefined } } };
   // The worker allocates little on its heap (counts live in typed arrays): a small young
@@ -57,8 +59,6 @@ export async function countInWorker(
     settle.reject(err);
     for (const ack of acks.splice(0)) ack();
   };
-  // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
-  const finalRows = new FinalRowsWriter(formatterFor(config), output);
   worker.on('message', (message: FromCountWorker) => {
     if (message.type === 'ack') {
       eventsRead = message.read;
