@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { isLive, type CountConfig, type CountSummary } from '../count/config.js';
 import type { Feed, FeedTarget } from '../count/feed.js';
-import { formatterFor, type ProgressReporter } from '../count/count-through.js';
+import type { ProgressReporter } from '../count/count-through.js';
 import { RecordHandler } from '../count/record-handler.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
 import { PageviewsError } from '../errors.js';
@@ -37,8 +37,6 @@ export async function countInWorker(
   output: TextSink,
   deadLetter: TextSink | undefined,
 ): Promise<CountSummary> {
-  // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
-  const finalRows = new FinalRowsWriter(await formatterFor(config), output);
   // The worker needs no credentials: it never talks to Kafka.
   const workerConfig: CountConfig = { ...config, kafka: config.kafka && { ...config.kafka, connection: { ...config.kafka.connection, sasl: undefined } } };
   // The worker allocates little on its heap (counts live in typed arrays): a small young
@@ -51,6 +49,8 @@ export async function countInWorker(
   const acks: (() => void)[] = [];
   const pool = new BlockPool(config.kafka ? undefined : EVENT_BLOCK_BYTES);
   const sentBlocks: SharedArrayBuffer[] = [];
+  // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
+  const finalRows = new FinalRowsWriter(config, output);
   let settle!: { resolve: (s: CountSummary) => void; reject: (e: unknown) => void };
   const done = new Promise<CountSummary>((resolve, reject) => (settle = { resolve, reject }));
   done.catch(() => {});
@@ -71,7 +71,7 @@ export async function countInWorker(
         .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
         .catch(fail);
     } else if (message.type === 'names') {
-      finalRows.receiveNames(message);
+      writes = writes.then(() => finalRows.receiveNames(message)).catch(fail);
     } else if (message.type === 'rows') {
       writes = writes
         .then(() => finalRows.write(message))

@@ -1,3 +1,5 @@
+import type { CountConfig } from '../count/config.js';
+import { formatterFor } from '../count/count-through.js';
 import { EncodedRowOutput } from '../count/encoded-row-output.js';
 import type { RowShipper } from '../count/row-writer.js';
 import type { Formatter } from '../format/formatter.js';
@@ -68,23 +70,28 @@ export class WorkerRowShipper implements RowShipper {
   }
 }
 
-/** The main thread's side: views of the shared names, then each block encoded and written. */
+/**
+ * The main thread's side: views of the shared names, then each block encoded and written.
+ * The formatter is made only when rows come (CSV and NDJSON, `--emit final`).
+ */
 export class FinalRowsWriter {
   private output: EncodedRowOutput | undefined;
+  private formatter: Formatter | undefined;
 
   constructor(
-    private readonly formatter: Formatter,
+    private readonly config: CountConfig,
     private readonly sink: TextSink,
   ) {}
 
-  receiveNames(message: Extract<FromCountWorker, { type: 'names' }>): void {
+  async receiveNames(message: Extract<FromCountWorker, { type: 'names' }>): Promise<void> {
+    this.formatter = await formatterFor(this.config);
     this.output = new EncodedRowOutput(IdNames.fromShared(message.pages), IdNames.fromShared(message.users), this.sink);
   }
 
   /** Encodes and writes a block; the worker may refill it once this resolves. */
   async write(message: Extract<FromCountWorker, { type: 'rows' }>): Promise<void> {
     const { pageIds, userIds, counts } = rowColumns(message.block);
-    const layout = this.formatter.layout!(message.aggregation, message.startMs, message.endMs);
+    const layout = this.formatter!.layout!(message.aggregation, message.startMs, message.endMs);
     await this.output!.writeGathered(layout, pageIds, userIds, counts, message.rows);
   }
 }
