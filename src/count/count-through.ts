@@ -30,7 +30,6 @@ export async function countThrough(
   /** In a count worker: who encodes the final rows (see RowShipper). */
   shipper?: RowShipper,
 ): Promise<CountSummary> {
-  const io = { progress };
   const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
   try {
     const pages = new Dictionary();
@@ -46,9 +45,9 @@ export async function countThrough(
     const flushEveryChunk = isLive(config);
 
     writer.begin();
-    io.progress?.start(feed.total, feed.unit);
+    progress?.start(feed.total, feed.unit);
     await feed.run(handler, async (workDone) => {
-      io.progress?.update(workDone, summary.read);
+      progress?.update(workDone, summary.read);
       await writer.flushClosed();
       await output.drain(flushEveryChunk);
       await deadLetter?.drain(flushEveryChunk);
@@ -59,7 +58,7 @@ export async function countThrough(
     if (config.emit === 'final') await writer.writeAllWindows();
     else if (config.emit === 'closed') summary.openRowsNotWritten = (engine.pageCounts?.keyCount ?? 0) + (engine.userPageCounts?.keyCount ?? 0);
     writer.end();
-    io.progress?.stop();
+    progress?.stop();
     await deadLetter?.commit();
     await output.commit();
     await feed.afterOutput();
@@ -69,7 +68,7 @@ export async function countThrough(
     summary.rows = writer.rows;
     return summary;
   } catch (err) {
-    io.progress?.stop();
+    progress?.stop();
     await deadLetter?.abort();
     await output.abort();
     throw err;
