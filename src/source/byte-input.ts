@@ -35,10 +35,11 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
   const inputs: ByteInput[] = [];
   for (const path of paths) {
     if (path === '-') {
+      const stream = (signal: AbortSignal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME);
       inputs.push(
         stdinPipePath
-          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => pipeReaderChunks(stdinPipePath, STDIN_NAME, signal, () => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME)), reusesBuffers: true }
-          : { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME), reusesBuffers: false },
+          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => pipeReaderChunks(stdinPipePath, STDIN_NAME, signal, () => stream(signal)), reusesBuffers: true }
+          : { name: STDIN_NAME, sizeBytes: undefined, chunks: stream, reusesBuffers: false },
       );
       continue;
     }
