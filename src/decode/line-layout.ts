@@ -44,24 +44,44 @@ export class LineLayout {
 
   /** True when the line has this layout; the values are then in the fields above. */
   match(buf: Buffer, start: number, end: number): boolean {
+    const i = this.matchValues(buf, start, end);
+    return i >= 0 && this.plain.literalEnd(buf, i, end, this.literals[3]) === end;
+  }
+
+  /**
+   * The line at `start` when its end is not known yet: if it has this layout and ends
+   * with LF or CRLF before `limit`, the index its text ends at (before the CR), else -1.
+   * Every byte before that end is a literal of a learned line, a digit or a plain string
+   * byte, none of them a LF: it is the line a newline search would have found.
+   */
+  matchLine(buf: Buffer, start: number, limit: number): number {
+    const i = this.matchValues(buf, start, limit);
+    const end = i < 0 ? -1 : this.plain.literalEnd(buf, i, limit, this.literals[3]);
+    if (end < 0) return -1;
+    if (end < limit && buf[end] === 0x0a) return end;
+    return end + 1 < limit && buf[end] === 0x0d && buf[end + 1] === 0x0a ? end : -1;
+  }
+
+  /** Matches the literals before and the values of the three fields; the index after the last value, or -1. */
+  private matchValues(buf: Buffer, start: number, end: number): number {
     const plain = this.plain;
     let i = start;
     for (let k = 0; k < 3; k++) {
       i = plain.literalEnd(buf, i, end, this.literals[k]);
-      if (i < 0) return false;
+      if (i < 0) return -1;
       const field = this.fields[k];
       if (field === Field.time) {
         i = plain.integerEnd(buf, i, end);
-        if (i < 0) return false;
+        if (i < 0) return -1;
         this.time = plain.integer;
         continue;
       }
       const valueStart = i;
       i = plain.stringEnd(buf, i, end);
-      if (i <= valueStart) return false; // -1, or empty
+      if (i <= valueStart) return -1; // -1, or empty
       if (field === Field.user) (this.userStart = valueStart), (this.userEnd = i), (this.userAscii = plain.ascii);
       else (this.pageStart = valueStart), (this.pageEnd = i), (this.pageAscii = plain.ascii);
     }
-    return plain.literalEnd(buf, i, end, this.literals[3]) === end;
+    return i;
   }
 }

@@ -85,6 +85,20 @@ export class PageViewDecoder {
     return status === FALLBACK ? this.decodeSlow(buf, start, end) : status;
   }
 
+  /**
+   * A line whose end is not known yet (see LineLayout.matchLine): if it has the layout of
+   * the last line and ends before `limit`, it is decoded and the index its text ends at
+   * returned, so no newline search is needed. Else -1, with nothing decoded or interned.
+   */
+  decodeLine(buf: Buffer, start: number, limit: number): number {
+    const layout = this.layout;
+    if (layout === undefined) return -1;
+    const end = layout.matchLine(buf, start, limit);
+    if (end < 0) return -1;
+    const { userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time } = layout;
+    return this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time) === DecodeStatus.ok ? end : -1;
+  }
+
   private decodeFast(buf: Buffer, start: number, end: number): DecodeStatus | typeof FALLBACK {
     let i = skipWhitespace(buf, start, end);
     if (i === end) return DecodeStatus.blank;

@@ -3,13 +3,20 @@ export interface LineHandler {
   onLine(buf: Buffer, start: number, end: number, lineNo: number): void;
   /** A line longer than the limit; its bytes were discarded without buffering them all. */
   onOverlongLine(lineNo: number, length: number): void;
+  /**
+   * Optional: takes the line at `start` if it can tell where it ends without a newline
+   * search (a decoder that knows the line's layout), returning the index its text ends at
+   * (the LF, or the CR of a CRLF), with the LF before `limit`; else -1, having done nothing.
+   */
+  takeLine?(buf: Buffer, start: number, limit: number, lineNo: number): number;
 }
 
 /** No sane page-view event is this long; the limit bounds memory on garbage input. */
 export const MAX_LINE_BYTES = 1 << 20;
 
 /**
- * Splits a byte stream into lines with memchr (Buffer.indexOf) over whole chunks: no
+ * Splits a byte stream into lines with memchr (Buffer.indexOf) over whole chunks, or, for
+ * a handler that can take a line without knowing its end, by letting it: no
  * string per line, no copy except for a line that straddles two chunks. Strips a UTF-8 BOM
  * on the first line and a CR before LF. A last line without LF is still a line.
  */
@@ -36,7 +43,18 @@ export class LineSplitter {
       this.flushCarry();
       pos = newline + 1;
     }
+    const handler = this.handler;
+    const taking = handler.takeLine !== undefined;
     for (;;) {
+      // Line 1 goes to emit (it may start with a BOM); a taken line is never over the limit.
+      if (taking && this.lineNo > 0) {
+        const end = handler.takeLine!(chunk, pos, Math.min(chunk.length, pos + this.maxLineBytes + 1), this.lineNo + 1);
+        if (end >= 0) {
+          this.lineNo++;
+          pos = end + (chunk[end] === 10 ? 1 : 2);
+          continue;
+        }
+      }
       const newline = chunk.indexOf(10, pos);
       if (newline < 0) break;
       this.emit(chunk, pos, newline);
