@@ -3,21 +3,31 @@ export interface PipeReaderData {
   readonly path: string;
   readonly slots: number;
   readonly slotBytes: number;
-  /** Int32 cells, indexed by `Control`. */
+  /** Int32 cells, indexed by `Control` and `slotCell`. */
   readonly control: SharedArrayBuffer;
   /** `slots` slots of `slotBytes` each. */
   readonly data: SharedArrayBuffer;
 }
 
-/** Cells of the control array: a stop flag, "the main thread waits for bytes", each slot's state. */
-export const Control = { stop: 0, mainWaiting: 1, slotState: 2 } as const;
+/** Cells of the control array: a stop flag, "the main thread waits for bytes", then two per slot. */
+export const Control = { stop: 0, mainWaiting: 1, firstSlot: 2 } as const;
 
-/** A slot is free (the reader may fill it) or full (the main thread is to take it). */
-export const SlotState = { free: 0, full: 1 } as const;
+/** A slot's cells: its state, and how many bytes the reader has put in it so far. */
+export const slotCell = (slot: number, cell: 'state' | 'filled') => Control.firstSlot + 2 * slot + (cell === 'state' ? 0 : 1);
 
-/** Reader -> main thread: a full slot, the end of input, a read error, or no way to reopen the pipe. */
+/**
+ * A slot is free (the reader may fill it), filling (the main thread may take the bytes
+ * already in it) or full (handed over whole; the main thread takes the rest, then frees it).
+ */
+export const SlotState = { free: 0, filling: 1, full: 2 } as const;
+
+/**
+ * Reader -> main thread: bytes came while the main thread waited (take them from the slot
+ * being filled), that slot is full (slots fill in turn), the end of input, a read error, or no way to reopen the pipe.
+ */
 export type FromPipeReader =
-  | { type: 'chunk'; slot: number; length: number }
+  | { type: 'more' }
+  | { type: 'full' }
   | { type: 'end' }
   | { type: 'error'; message: string; code: string | undefined }
   | { type: 'unavailable'; message: string };

@@ -1,17 +1,20 @@
 import { closeSync, constants, openSync, readSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Control, SlotState, type FromPipeReader, type PipeReaderData } from './pipe-reader-protocol.js';
+import { Control, SlotState, slotCell, type FromPipeReader, type PipeReaderData } from './pipe-reader-protocol.js';
 
 /**
  * The pipe reader's thread: reads standard input (reopened by path) with blocking reads,
- * into slots of shared memory, one after another, and tells the main thread each time a
- * slot is ready. Reading in a loop of its own, it drains the pipe as fast as the writer
- * fills it, whatever the main thread is busy with: the pipe's 64 KiB stop being the unit
- * of work, and `cat` is never kept waiting for the main thread's event loop.
+ * into slots of shared memory, one after another, and hands each over when it is full or
+ * at the end of input. Reading in a loop of its own, it drains the pipe as fast as the
+ * writer fills it, whatever the main thread is busy with: the pipe's 64 KiB stop being the
+ * unit of work, and `cat` is never kept waiting for the main thread's event loop.
  *
- * A slot is handed over when it is full, at the end of input, or when the main thread is
- * waiting and the pipe has nothing more right now: a slow writer (`tail -f`) gets its lines
- * through at once, a fast one fills whole slots.
+ * It never waits for the main thread to take part of a slot: the count of bytes in the
+ * slot is published after every read, and a main thread with nothing to do takes them from
+ * there (told by a `more` message when it is already waiting). A slow writer (`tail -f`)
+ * thus gets its lines through at once, while a fast one costs one blocking read per 64 KiB.
+ * (Polling the pipe with non-blocking reads instead cost this thread 0.31 s against 0.21 s
+ * for 620 MB through `cat |`, in 7,500 empty reads and sleeps.)
  */
 const { path, slotBytes, slots, control: controlMemory, data: dataMemory } = workerData as PipeReaderData;
 const control = new Int32Array(controlMemory);
@@ -20,65 +23,48 @@ const post = (message: FromPipeReader) => parentPort!.postMessage(message);
 const stopped = () => Atomics.load(control, Control.stop) === 1;
 
 function run(): void {
-  let blocking: number;
-  let nonBlocking: number;
+  let fd: number;
   try {
-    blocking = openSync(path, constants.O_RDONLY);
+    fd = openSync(path, constants.O_RDONLY);
   } catch (err) {
-    post({ type: 'unavailable', message: (err as Error).message });
-    return;
-  }
-  try {
-    nonBlocking = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (err) {
-    closeSync(blocking);
     post({ type: 'unavailable', message: (err as Error).message });
     return;
   }
   try {
     for (let n = 0; !stopped(); n++) {
       const slot = n % slots;
-      while (Atomics.load(control, Control.slotState + slot) !== SlotState.free && !stopped()) {
-        Atomics.wait(control, Control.slotState + slot, SlotState.full);
-      }
+      const state = slotCell(slot, 'state');
+      while (Atomics.load(control, state) !== SlotState.free && !stopped()) Atomics.wait(control, state, Atomics.load(control, state));
       if (stopped()) return;
-      const length = fill(slot, blocking, nonBlocking);
-      if (length === 0) {
+      Atomics.store(control, slotCell(slot, 'filled'), 0);
+      Atomics.store(control, state, SlotState.filling);
+      const ended = fill(slot, fd);
+      Atomics.store(control, state, SlotState.full);
+      post({ type: 'full' });
+      if (ended) {
         post({ type: 'end' });
         return;
       }
-      Atomics.store(control, Control.slotState + slot, SlotState.full);
-      post({ type: 'chunk', slot, length });
     }
   } catch (err) {
     post({ type: 'error', message: (err as Error).message, code: (err as NodeJS.ErrnoException).code });
   } finally {
-    closeSync(blocking);
-    closeSync(nonBlocking);
+    closeSync(fd);
   }
 }
 
-/** Fills one slot: waits for the first bytes, then takes what comes without waiting. */
-function fill(slot: number, blocking: number, nonBlocking: number): number {
+/** Fills one slot, publishing its byte count after every read; true at the end of input. */
+function fill(slot: number, fd: number): boolean {
   const start = slot * slotBytes;
-  let got = readSync(blocking, data, start, slotBytes, null);
-  if (got === 0) return 0;
-  while (got < slotBytes && !stopped()) {
-    let n: number;
-    try {
-      n = readSync(nonBlocking, data, start + got, slotBytes - got, null);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-      // Nothing right now: hand over what there is if the main thread waits for it,
-      // else give the writer a moment (or until the main thread starts waiting).
-      if (Atomics.load(control, Control.mainWaiting) === 1) break;
-      Atomics.wait(control, Control.mainWaiting, 0, 0.05);
-      continue;
-    }
-    if (n === 0) break; // the end: the next fill reads 0 and says so
+  for (let got = 0; got < slotBytes && !stopped(); ) {
+    const n = readSync(fd, data, start + got, slotBytes - got, null);
+    if (n === 0) return true;
     got += n;
+    Atomics.store(control, slotCell(slot, 'filled'), got);
+    // The main thread waits: it takes these bytes now. It says so again when it next waits.
+    if (Atomics.compareExchange(control, Control.mainWaiting, 1, 0) === 1) post({ type: 'more' });
   }
-  return got;
+  return false;
 }
 
 run();
