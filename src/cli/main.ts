@@ -23,7 +23,7 @@ function buildProgram(io: CliIo): Command {
   program.addCommand(produceSampleCommand(io));
   program.addCommand(
     verifyCommand(io, (argv, caseIo) =>
-      runCli(argv, { ...io, ...caseIo, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, env: { ...io.env, NO_COLOR: '1' } }),
+      runCli(argv, { ...io, ...caseIo, stdinPipePath: undefined, stdinIsTTY: false, stdoutIsTTY: false, stderrIsTTY: false, env: { ...io.env, NO_COLOR: '1' } }),
     ),
   );
   // Every command: errors are thrown to runCli instead of exiting, and output goes to io.

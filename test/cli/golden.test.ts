@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPageviews } from '../support/run-cli.js';
+import { BIN } from '../support/spawn.js';
 
 describe('golden CLI cases (fixtures/cases, run by `pageviews verify`)', () => {
   it('every case matches its expected stdout, stderr and exit code', async () => {
@@ -10,6 +12,14 @@ describe('golden CLI cases (fixtures/cases, run by `pageviews verify`)', () => {
     expect(result.stdout).not.toContain('FAIL');
     expect(result.stdout).toMatch(/^verify: \d+ passed, 0 failed$/m);
     expect(result.code).toBe(0);
+  });
+
+  // A CI step may pipe something into it: each case reads its own stdin file, not the pipe.
+  it('cases read their own stdin when verify itself runs with a pipe on stdin', () => {
+    const result = spawnSync('bash', ['-c', `echo '{"userId":"x","pageId":"from-the-pipe","timestamp":1}' | node "${BIN}" verify fixtures/cases`], { encoding: 'utf8' });
+    expect(result.stdout).not.toContain('FAIL');
+    expect(result.stdout).toMatch(/^verify: \d+ passed, 0 failed$/m);
+    expect(result.status).toBe(0);
   });
 
   it('a mismatching case prints a readable diff and exits with the mismatch code (6)', async () => {
