@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { existsSync, fstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { ExitCode, PageviewsError, formatErrorLine } from '../errors.js';
 import { OutputClosed } from '../sink/text-sink.js';
 import { countCommand } from './count.js';
@@ -75,17 +75,11 @@ function exitCodeFor(err: unknown, io: CliIo, verbose: boolean): number {
   return ExitCode.internal;
 }
 
-/** Where a pipe on fd 0 can be opened again, by a reader thread of its own (Linux only). */
-function stdinPipePath(): string | undefined {
-  try {
-    return fstatSync(0).isFIFO() && existsSync('/proc/self/fd/0') ? '/proc/self/fd/0' : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The process entry point used by bin/pageviews: real streams, signals, exit code. */
-export async function main(): Promise<void> {
+/**
+ * The process's CLI (see entry.ts): real streams, signals, exit code. `stdinPipePath`
+ * reopens standard input when it is a pipe (Linux: /proc/self/fd/0).
+ */
+export async function main(stdinPipePath: string | undefined): Promise<void> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -97,7 +91,7 @@ export async function main(): Promise<void> {
   process.stdout.on('error', () => {}); // EPIPE is handled by the sink; never crash on it
   const code = await runCli(process.argv.slice(2), {
     stdin: process.stdin,
-    stdinPipePath: stdinPipePath(),
+    stdinPipePath,
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,

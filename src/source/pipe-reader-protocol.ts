@@ -9,8 +9,11 @@ export interface PipeReaderData {
   readonly data: SharedArrayBuffer;
 }
 
-/** Cells of the control array: a stop flag, "the main thread waits for bytes", then two per slot. */
-export const Control = { stop: 0, mainWaiting: 1, firstSlot: 2 } as const;
+/**
+ * Cells of the control array: a stop flag, "the main thread waits for bytes", "start
+ * reading" (a reader can be started before it is needed), then two per slot.
+ */
+export const Control = { stop: 0, mainWaiting: 1, go: 2, firstSlot: 3 } as const;
 
 /** A slot's cells: its state, and how many bytes the reader has put in it so far. */
 export const slotCell = (slot: number, cell: 'state' | 'filled') => Control.firstSlot + 2 * slot + (cell === 'state' ? 0 : 1);

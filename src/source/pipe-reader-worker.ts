@@ -23,6 +23,8 @@ const post = (message: FromPipeReader) => parentPort!.postMessage(message);
 const stopped = () => Atomics.load(control, Control.stop) === 1;
 
 function run(): void {
+  while (Atomics.load(control, Control.go) === 0 && !stopped()) Atomics.wait(control, Control.go, 0);
+  if (stopped()) return;
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY);

@@ -24,78 +24,139 @@ const SLOT_BYTES = 1 << 20;
  * read still waiting for an idle writer (`tail -f`), which would otherwise hold up the
  * process's exit.
  */
-export async function* pipeReaderChunks(path: string, name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
-  const shared: PipeReaderData = {
-    path,
-    slots: SLOTS,
-    slotBytes: SLOT_BYTES,
-    control: new SharedArrayBuffer(4 * slotCell(SLOTS, 'state')),
-    data: new SharedArrayBuffer(SLOTS * SLOT_BYTES),
-  };
-  const control = new Int32Array(shared.control);
-  const data = new Uint8Array(shared.data);
-  const messages = new MessageQueue();
-  const worker = new Worker(WORKER_URL, { workerData: shared });
-  worker.unref(); // a read waiting on an idle writer must not keep the process alive
-  worker.on('message', (m: FromPipeReader) => messages.push(m));
-  worker.on('error', (err) => messages.push({ type: 'error', message: err.message, code: undefined }));
-  worker.on('exit', () => messages.push({ type: 'error', message: 'the pipe reader stopped', code: undefined }));
-  const chunk = Buffer.allocUnsafe(SLOT_BYTES);
-  let ended = false;
+export function pipeReaderChunks(path: string, name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const reader = prestarted?.path === path ? prestarted : new PipeReader(path);
+  prestarted = undefined;
+  return reader.chunks(name, signal, fallback);
+}
+
+let prestarted: PipeReader | undefined;
+
+/**
+ * Starts the reader thread for `path` ahead of need, so that its boot (~40 ms) overlaps the
+ * loading of the CLI's modules: for `cat 1M-events | pageviews count` the first bytes come
+ * ~50 ms sooner. It reads nothing until pipeReaderChunks takes it; unused, it only waits.
+ */
+export function prestartPipeReader(path: string): void {
+  prestarted ??= new PipeReader(path);
+}
+
+/** Stops a prestarted reader that was never taken (the run read no stdin), so the process can exit. */
+export function discardPrestartedPipeReader(): void {
+  prestarted?.stop();
+  prestarted = undefined;
+}
+
+/** A reader thread and its shared memory; it starts reading when `chunks` is first asked for. */
+class PipeReader {
+  private readonly shared: PipeReaderData;
+  private readonly control: Int32Array;
+  private readonly data: Uint8Array;
+  private readonly messages = new MessageQueue();
+  private readonly worker: Worker;
+  private readonly chunk = Buffer.allocUnsafe(SLOT_BYTES);
   // The slot whose bytes come next, and how many of them were taken already.
-  let slot = 0;
-  let taken = 0;
-  /** The bytes of `slot` from `taken` up to `filled`, as the next chunk (undefined: none). */
-  const take = (filled: number): Buffer | undefined => {
-    if (filled <= taken) return undefined;
-    const from = slot * SLOT_BYTES;
-    chunk.set(data.subarray(from + taken, from + filled));
-    const length = filled - taken;
-    taken = filled;
-    return chunk.subarray(0, length);
-  };
-  /** While the reader still fills the next slot, what it has read into it so far. */
-  const takeFilling = () => (Atomics.load(control, slotCell(slot, 'state')) === SlotState.filling ? take(Atomics.load(control, slotCell(slot, 'filled'))) : undefined);
-  try {
-    for (;;) {
-      if (messages.isEmpty()) {
-        let bytes = takeFilling();
-        if (!bytes) {
-          Atomics.store(control, Control.mainWaiting, 1);
-          bytes = takeFilling(); // read in between: the reader may have seen no one waiting
-          if (bytes) Atomics.store(control, Control.mainWaiting, 0);
+  private slot = 0;
+  private taken = 0;
+
+  constructor(readonly path: string) {
+    this.shared = {
+      path,
+      slots: SLOTS,
+      slotBytes: SLOT_BYTES,
+      control: new SharedArrayBuffer(4 * slotCell(SLOTS, 'state')),
+      data: new SharedArrayBuffer(SLOTS * SLOT_BYTES),
+    };
+    this.control = new Int32Array(this.shared.control);
+    this.data = new Uint8Array(this.shared.data);
+    const messages = this.messages;
+    this.worker = new Worker(WORKER_URL, { workerData: this.shared });
+    this.worker.unref(); // a read waiting on an idle writer (or for `go`) must not keep the process alive
+    this.worker.on('message', (m: FromPipeReader) => messages.push(m));
+    this.worker.on('error', (err) => messages.push({ type: 'error', message: err.message, code: undefined }));
+    this.worker.on('exit', () => messages.push({ type: 'error', message: 'the pipe reader stopped', code: undefined }));
+  }
+
+  async *chunks(name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+    const { control, messages } = this;
+    Atomics.store(control, Control.go, 1);
+    Atomics.notify(control, Control.go);
+    let ended = false;
+    try {
+      for (;;) {
+        if (messages.isEmpty()) {
+          const bytes = this.takeBeforeWaiting();
+          if (bytes) {
+            yield bytes;
+            continue;
+          }
         }
-        if (bytes) {
-          yield bytes;
-          continue;
+        const message = await messages.next(signal);
+        Atomics.store(control, Control.mainWaiting, 0);
+        if (message.type === 'more') continue;
+        if (message.type === 'unavailable') {
+          ended = true;
+          yield* fallback();
+          return;
         }
+        if (message.type === 'end') {
+          ended = true;
+          return;
+        }
+        if (message.type === 'error') throw ioErrorFrom(Object.assign(new Error(message.message), { code: message.code }), name, 'read input');
+        const bytes = this.takeFullSlot();
+        if (bytes) yield bytes;
       }
-      const message = await messages.next(signal);
-      Atomics.store(control, Control.mainWaiting, 0);
-      if (message.type === 'more') continue;
-      if (message.type === 'unavailable') {
-        ended = true;
-        yield* fallback();
-        return;
-      }
-      if (message.type === 'end') {
-        ended = true;
-        return;
-      }
-      if (message.type === 'error') throw ioErrorFrom(Object.assign(new Error(message.message), { code: message.code }), name, 'read input');
-      const bytes = take(Atomics.load(control, slotCell(slot, 'filled'))); // message.type === 'full'
-      // Taken (copied): the reader may fill the slot again.
-      Atomics.store(control, slotCell(slot, 'state'), SlotState.free);
-      Atomics.notify(control, slotCell(slot, 'state'));
-      slot = (slot + 1) % SLOTS;
-      taken = 0;
-      if (bytes) yield bytes;
+    } finally {
+      this.stop();
+      if (!ended) await unblock(this.path);
     }
-  } finally {
-    Atomics.store(control, Control.stop, 1);
-    for (let cell = 0; cell < control.length; cell++) Atomics.notify(control, cell);
-    if (!ended) await unblock(path);
-    void worker.terminate();
+  }
+
+  /** Tells the thread to stop (it may still be in a read: see `unblock`) and ends it. */
+  stop(): void {
+    Atomics.store(this.control, Control.stop, 1);
+    for (let cell = 0; cell < this.control.length; cell++) Atomics.notify(this.control, cell);
+    void this.worker.terminate();
+  }
+
+  /**
+   * With nothing else to do: the bytes already read into the slot being filled, if any;
+   * else says it waits, so that the reader posts `more` after its next read.
+   */
+  private takeBeforeWaiting(): Buffer | undefined {
+    const bytes = this.takeFilling();
+    if (bytes) return bytes;
+    Atomics.store(this.control, Control.mainWaiting, 1);
+    const late = this.takeFilling(); // read in between: the reader may have seen no one waiting
+    if (late) Atomics.store(this.control, Control.mainWaiting, 0);
+    return late;
+  }
+
+  /** While the reader still fills the next slot, what it has read into it so far. */
+  private takeFilling(): Buffer | undefined {
+    const filling = Atomics.load(this.control, slotCell(this.slot, 'state')) === SlotState.filling;
+    return filling ? this.take(Atomics.load(this.control, slotCell(this.slot, 'filled'))) : undefined;
+  }
+
+  /** The rest of the slot the reader handed over (`full`); frees it for the reader. */
+  private takeFullSlot(): Buffer | undefined {
+    const bytes = this.take(Atomics.load(this.control, slotCell(this.slot, 'filled')));
+    Atomics.store(this.control, slotCell(this.slot, 'state'), SlotState.free); // copied: it may be filled again
+    Atomics.notify(this.control, slotCell(this.slot, 'state'));
+    this.slot = (this.slot + 1) % SLOTS;
+    this.taken = 0;
+    return bytes;
+  }
+
+  /** The bytes of the next slot from `taken` up to `filled`, copied as the next chunk (undefined: none). */
+  private take(filled: number): Buffer | undefined {
+    if (filled <= this.taken) return undefined;
+    const from = this.slot * SLOT_BYTES;
+    this.chunk.set(this.data.subarray(from + this.taken, from + filled));
+    const length = filled - this.taken;
+    this.taken = filled;
+    return this.chunk.subarray(0, length);
   }
 }
 
