@@ -5,6 +5,7 @@ import { openFileFeed } from './count/feed.js';
 import { countThrough, type ProgressReporter } from './count/count-through.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { countInWorker } from './parallel/count-in-worker.js';
+import { WORKER_MIN_FILE_BYTES } from './parallel/count-worker-thread.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -44,8 +45,6 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
   }
 }
 
-/** Starting a worker costs tens of milliseconds: for files, worth it from a few MiB on. */
-const WORKER_MIN_FILE_BYTES = 8 << 20;
 
 /**
  * Two cores where they pay: Kafka (kafkajs keeps this thread busy while a worker counts)

@@ -1,17 +1,25 @@
-import { existsSync, fstatSync } from 'node:fs';
+import { existsSync, fstatSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { WORKER_MIN_FILE_BYTES, discardPrestartedCountWorker, prestartCountWorker } from '../parallel/count-worker-thread.js';
 import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-reader.js';
 
 /**
- * The process entry (bin/pageviews). Loading the CLI's modules takes ~50 ms; a `count`
- * that will read a pipe on stdin starts its reader thread first, so that the thread's boot
- * overlaps them. Only a thread is started: it reads nothing until the count asks for input.
+ * The process entry (bin/pageviews). Loading the CLI's modules takes ~50 ms, and a thread
+ * takes ~40-100 ms to boot: a `count` that will likely want a pipe reader or a count worker
+ * starts them first, so that their boots overlap the loading. The guess from the raw
+ * arguments only decides what starts early; the count decides what it uses, and what it
+ * does not use is stopped (a pipe reader reads nothing until used).
  */
-const stdinPipe = stdinPipePath();
 const argv = process.argv.slice(2);
-if (stdinPipe !== undefined && argv[0] === 'count' && !argv.includes('--from-topic')) prestartPipeReader(stdinPipe);
+const stdinPipe = stdinPipePath();
+if (argv[0] === 'count') {
+  if (stdinPipe !== undefined && !argv.includes('--from-topic')) prestartPipeReader(stdinPipe);
+  if (likelyOnTwoCores(argv, stdinPipe !== undefined)) prestartCountWorker();
+}
 const { main } = await import('./main.js');
 await main(stdinPipe);
 discardPrestartedPipeReader();
+discardPrestartedCountWorker();
 
 /** Where a pipe on fd 0 can be opened again, by a reader thread of its own (Linux only). */
 function stdinPipePath(): string | undefined {
@@ -19,5 +27,27 @@ function stdinPipePath(): string | undefined {
     return fstatSync(0).isFIFO() && existsSync('/proc/self/fd/0') ? '/proc/self/fd/0' : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * What run-count's useWorker will likely say: a replay, or counts per user and page of a
+ * pipe or of big files, on two cores. (A worker started for a small file would cost its
+ * run ~20 ms and 10 MB to stop again.) Any argument that names a file counts to the size.
+ */
+function likelyOnTwoCores(args: string[], stdinIsPipe: boolean): boolean {
+  if (availableParallelism() < 2 || args.some((a, i) => a === '--threads=1' || (a === '--threads' && args[i + 1] === '1'))) return false;
+  if (args.includes('--from-topic')) return true;
+  if (!args.some((a) => /^(--by=)?(user-page|both)$/.test(a))) return false;
+  const fileBytes = args.slice(1).reduce((sum, a) => sum + fileSize(a), 0);
+  return fileBytes >= WORKER_MIN_FILE_BYTES || (fileBytes === 0 && stdinIsPipe);
+}
+
+function fileSize(path: string): number {
+  try {
+    const info = statSync(path);
+    return info.isFile() ? info.size : 0;
+  } catch {
+    return 0;
   }
 }

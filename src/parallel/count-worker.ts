@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { CountConfig } from '../count/config.js';
 import type { Feed } from '../count/feed.js';
 import { PageviewsError } from '../errors.js';
@@ -16,7 +16,6 @@ import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
  * events the main thread decoded from files. Output goes back as byte chunks; the main
  * thread owns the real sinks.
  */
-const { config, streams } = workerData as { config: CountConfig; streams: number[] };
 const post = (message: FromCountWorker, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 
 /** Writes not yet on their sink: each completes when the main thread says `written`. */
@@ -39,6 +38,21 @@ function portStream(which: 'output' | 'deadLetter'): Writable {
     },
   });
 }
+
+/**
+ * The main thread's messages, held until the feed runs. The first is `start`, with the
+ * config: the thread may have been started before the config was known.
+ */
+let handle: ((message: ToCountWorker) => void) | undefined;
+const early: ToCountWorker[] = [];
+const started = new Promise<Extract<ToCountWorker, { type: 'start' }>>((resolve) => {
+  parentPort!.on('message', (message: ToCountWorker) => {
+    if (message.type === 'start') resolve(message);
+    else if (handle) handle(message);
+    else early.push(message);
+  });
+});
+const { config, streams } = await started;
 
 /** Events read so far, reported with each ack for the main thread's progress bar. */
 let eventsRead = 0;
@@ -64,7 +78,8 @@ const messageFeed: Feed = {
       const enqueue = (work: () => Promise<void> | void) => {
         queue = queue.then(work).catch(reject);
       };
-      parentPort!.on('message', (message: ToCountWorker) => {
+      handle = (message: ToCountWorker) => {
+        if (message.type === 'start') return;
         if (message.type === 'written') return unwritten.shift()?.();
         if (message.type === 'rowsWritten') return shipper?.released(message.block);
         if (message.type === 'end') return enqueue(resolve);
@@ -74,7 +89,8 @@ const messageFeed: Feed = {
           await afterChunk(0);
           post({ type: 'ack', read: summaryRead() });
         });
-      });
+      };
+      for (const message of early.splice(0)) handle(message);
     });
   },
   afterOutput: async () => {},

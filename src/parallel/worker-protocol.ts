@@ -1,9 +1,11 @@
-import type { CountSummary } from '../count/config.js';
+import type { CountConfig, CountSummary } from '../count/config.js';
 import type { SharedNames } from '../store/id-names.js';
 import type { Aggregation } from '../window/engine.js';
 
 /** Main thread -> count worker. Each block (`records` from Kafka, decoded `events` from files) is answered by one `ack`. */
 export type ToCountWorker =
+  /** First, always: the worker may have been started before the run's config was known. */
+  | { type: 'start'; config: CountConfig; streams: number[] }
   | { type: 'records'; block: SharedArrayBuffer; length: number }
   | { type: 'events'; block: SharedArrayBuffer; rawLength: number; events: number }
   | { type: 'end' }
