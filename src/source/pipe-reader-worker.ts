@@ -23,7 +23,7 @@ const post = (message: FromPipeReader) => parentPort!.postMessage(message);
 const stopped = () => Atomics.load(control, Control.stop) === 1;
 
 function run(): void {
-  while (Atomics.load(control, Control.go) === 0 && !stopped()) Atomics.wait(control, Control.go, 0);
+  waitFor(Control.go, 1);
   if (stopped()) return;
   let fd: number;
   try {
@@ -36,7 +36,7 @@ function run(): void {
     for (let n = 0; !stopped(); n++) {
       const slot = n % slots;
       const state = slotCell(slot, 'state');
-      while (Atomics.load(control, state) !== SlotState.free && !stopped()) Atomics.wait(control, state, Atomics.load(control, state));
+      waitFor(state, SlotState.free);
       if (stopped()) return;
       Atomics.store(control, slotCell(slot, 'filled'), 0);
       Atomics.store(control, state, SlotState.filling);
@@ -53,6 +53,16 @@ function run(): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Blocks until `cell` holds `value` or the run stops. It waits on the value it saw last, so
+ * a change made between looking and waiting ends the wait at once instead of being missed
+ * (waiting on a value loaded again after the check hung a run once the slot was freed in
+ * between: the main thread's notify had already come).
+ */
+function waitFor(cell: number, value: number): void {
+  for (let seen = Atomics.load(control, cell); seen !== value && !stopped(); seen = Atomics.load(control, cell)) Atomics.wait(control, cell, seen);
 }
 
 /** Fills one slot, publishing its byte count after every read; true at the end of input. */
