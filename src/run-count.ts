@@ -5,7 +5,7 @@ import { openFileFeed } from './count/feed.js';
 import { countThrough, type ProgressReporter } from './count/count-through.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { countInWorker } from './parallel/count-in-worker.js';
-import { WORKER_MIN_FILE_BYTES } from './parallel/count-worker-thread.js';
+import { WORKER_MIN_FILE_BYTES } from './parallel/worker-threads.js';
 
 export interface RunIo {
   readonly stdin: Readable;

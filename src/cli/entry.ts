@@ -1,12 +1,12 @@
 import { existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { WORKER_MIN_FILE_BYTES, discardPrestartedCountWorker, prestartCountWorker } from '../parallel/count-worker-thread.js';
+import { WORKER_MIN_FILE_BYTES, countWorkerThreads, fetchWorkerThreads } from '../parallel/worker-threads.js';
 import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-reader.js';
 
 /**
  * The process entry (bin/pageviews). Loading the CLI's modules takes ~50 ms, and a thread
- * takes ~40-100 ms to boot: a `count` that will likely want a pipe reader or a count worker
- * starts them first, so that their boots overlap the loading. The guess from the raw
+ * takes ~40-100 ms to boot: a `count` that will likely want a pipe reader, a count worker or
+ * a second Kafka consumer (a fetch worker) starts them first, so that their boots overlap the loading. The guess from the raw
  * arguments only decides what starts early; the count decides what it uses, and what it
  * does not use is stopped (a pipe reader reads nothing until used).
  */
@@ -14,12 +14,16 @@ const argv = process.argv.slice(2);
 const stdinPipe = stdinPipePath();
 if (argv[0] === 'count') {
   if (stdinPipe !== undefined && !argv.includes('--from-topic')) prestartPipeReader(stdinPipe);
-  if (likelyOnTwoCores(argv, stdinPipe !== undefined)) prestartCountWorker();
+  if (likelyOnTwoCores(argv, stdinPipe !== undefined)) {
+    countWorkerThreads.prestart();
+    if (likelySplitReplay(argv)) fetchWorkerThreads.prestart();
+  }
 }
 const { main } = await import('./main.js');
 await main(stdinPipe);
 discardPrestartedPipeReader();
-discardPrestartedCountWorker();
+countWorkerThreads.discard();
+fetchWorkerThreads.discard();
 
 /** Where a pipe on fd 0 can be opened again, by a reader thread of its own (Linux only). */
 function stdinPipePath(): string | undefined {
@@ -41,6 +45,11 @@ function likelyOnTwoCores(args: string[], stdinIsPipe: boolean): boolean {
   if (!args.some((a) => /^(--by=)?(user-page|both)$/.test(a))) return false;
   const fileBytes = args.slice(1).reduce((sum, a) => sum + fileSize(a), 0);
   return fileBytes >= WORKER_MIN_FILE_BYTES || (fileBytes === 0 && stdinIsPipe);
+}
+
+/** What kafka-feed's splittable will likely say: a bounded replay, no group, no message limit. */
+function likelySplitReplay(args: string[]): boolean {
+  return args.includes('--from-topic') && !args.some((a) => /^--(group|max-messages|follow)(=|$)/.test(a));
 }
 
 function fileSize(path: string): number {

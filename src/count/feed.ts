@@ -11,6 +11,11 @@ export interface FeedTarget extends LineHandler {
   stream: number;
   onRecord(bytes: Buffer | null, partition: number, offset: number, start?: number, end?: number): void;
   onDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void;
+  /**
+   * Kafka records another thread packed (see record-blocks.ts), offered only to a target
+   * that has this: `release` once they were counted, so the block can be filled again.
+   */
+  onRecordBlock?(block: SharedArrayBuffer, length: number, release: () => void): void;
   /** A chunk of input about to be split into lines (files and stdin). */
   onChunk?(chunk: Buffer): void;
 }

@@ -2,7 +2,9 @@ import type { Writable } from 'node:stream';
 import { KafkaError } from '../errors.js';
 import { createKafka, kafkaErrorFrom } from '../kafka/client.js';
 import { resolveRanges } from '../kafka/offsets.js';
-import { TopicReplay } from '../kafka/replay.js';
+import type { PartitionRange } from '../kafka/offsets.js';
+import { TopicReplay, throwawayGroupId } from '../kafka/replay.js';
+import { FetchWorker } from '../parallel/fetch-in-worker.js';
 import type { KafkaSourceConfig } from './config.js';
 import type { Feed } from './feed.js';
 
@@ -20,19 +22,27 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
     void admin.disconnect().catch(() => {}); // may hang on a silent broker; do not wait for it
     throw kafkaErrorFrom(err, where, 'connect to Kafka');
   }
-  let replay: TopicReplay;
+  let makeReplay: (ranges?: PartitionRange[]) => TopicReplay;
   let total = 0;
   let streams: number[] = [];
+  let split: ReturnType<typeof splitRanges>;
+  let allPartitions: number[] = [];
   try {
     const request = { topic: config.topic, partitions: config.partitions, from: config.from, until: config.until, group: config.group };
-    const { ranges, allPartitions } = await withDeadline(resolveRanges(admin, request), where);
+    const resolved = await withDeadline(resolveRanges(admin, request), where);
+    const { ranges } = resolved;
+    allPartitions = resolved.allPartitions;
     total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
     streams = ranges.filter((r) => r.hasData).map((r) => r.partition);
-    replay = new TopicReplay(kafka, admin, { topic: config.topic, ranges, allPartitions, group: config.group, maxMessages: config.maxMessages, signal });
+    split = splittable(config, total) ? splitRanges(ranges) : undefined;
+    const { topic, group, maxMessages } = config;
+    makeReplay = (some = ranges) => new TopicReplay(kafka, admin, { topic, ranges: some, allPartitions, group, maxMessages, signal });
   } catch (err) {
     await admin.disconnect().catch(() => {});
     throw err instanceof Error && err.name.startsWith('KafkaJS') ? kafkaErrorFrom(err, where, 'read the topic') : err;
   }
+  let replay: TopicReplay | undefined;
+  let fetcher: FetchWorker | undefined;
   return {
     total: Number.isFinite(total) ? total : undefined,
     unit: 'offsets',
@@ -41,17 +51,66 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
       handler.source = config.topic;
       handler.isTopic = true;
       let consumed = 0;
-      await replay.run({
-        onRecord: (value, partition, offset) => handler.onRecord(value, partition, offset),
-        afterBatch: (n) => afterChunk((consumed += n)),
-      });
+      const onRecord = (value: Buffer | null, partition: number, offset: number) => handler.onRecord(value, partition, offset);
+      if (!split || !handler.onRecordBlock) {
+        replay = makeReplay();
+        await replay.run({ onRecord, afterBatch: (n) => afterChunk((consumed += n)) });
+        return;
+      }
+      // Part of the partitions to a second consumer on its own thread (the target counts
+      // elsewhere, so this thread only consumes and hands blocks on).
+      const data = { connection: config.connection, cwd, topic: config.topic, ranges: split.there, allPartitions, group: throwawayGroupId() };
+      const other = (fetcher = new FetchWorker(data, stderr, handler.onRecordBlock.bind(handler)));
+      const mine = (replay = makeReplay(split.here));
+      other.done.catch((err) => mine.fail(err));
+      try {
+        await mine.run({ onRecord, afterBatch: (n) => afterChunk((consumed += n) + other.consumed) });
+        await other.done;
+      } catch (err) {
+        other.stop();
+        throw err;
+      }
     },
-    afterOutput: () => replay.commitPositions(),
+    afterOutput: async () => replay?.commitPositions(),
     async close() {
-      await replay.close();
+      await Promise.all([replay?.close(), fetcher?.close()]);
+      if (fetcher) await admin.deleteGroups([fetcher.group]).catch(() => {});
       await admin.disconnect().catch(() => {});
     },
   };
+}
+
+/** Below this many offsets, a second consumer's start costs more than it saves. */
+const SPLIT_MIN_OFFSETS = 100_000;
+
+/**
+ * A bounded replay that commits nothing and has no global message limit can be shared
+ * between two consumers: partitions are independent streams, in any order with each other.
+ */
+function splittable(config: KafkaSourceConfig, total: number): boolean {
+  return config.group === undefined && config.maxMessages === undefined && config.until !== undefined && total >= SPLIT_MIN_OFFSETS;
+}
+
+/**
+ * The partitions with records, shared into two sets of about the same number of offsets
+ * (largest first, each to the lighter side); `here` also keeps the empty ranges.
+ */
+export function splitRanges(ranges: readonly PartitionRange[]): { here: PartitionRange[]; there: PartitionRange[] } | undefined {
+  const size = (r: PartitionRange) => r.end - r.start;
+  const withData = ranges.filter((r) => r.hasData && size(r) > 0).sort((a, b) => size(b) - size(a));
+  if (withData.length < 2) return undefined;
+  const sides = [
+    { ranges: [] as PartitionRange[], offsets: 0 },
+    { ranges: [] as PartitionRange[], offsets: 0 },
+  ];
+  for (const range of withData) {
+    const lighter = sides[0].offsets <= sides[1].offsets ? sides[0] : sides[1];
+    lighter.ranges.push(range);
+    lighter.offsets += size(range);
+  }
+  // This thread also hands the other's blocks on: it takes the lighter side.
+  const [light, heavy] = sides[0].offsets <= sides[1].offsets ? sides : [sides[1], sides[0]];
+  return { here: [...light.ranges, ...ranges.filter((r) => !withData.includes(r))], there: heavy.ranges };
 }
 
 /** A broker that accepts connections but never answers must not hang the run. */

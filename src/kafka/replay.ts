@@ -4,6 +4,11 @@ import { InterruptedError } from '../errors.js';
 import { kafkaErrorFrom } from './client.js';
 import type { PartitionRange } from './offsets.js';
 
+/** A group of our own, joined to be assigned the partitions, committing nothing, deleted after. */
+export function throwawayGroupId(): string {
+  return `pageviews-replay-${randomUUID()}`;
+}
+
 /** Receives the records of a replay; `onRecord` is synchronous, `afterBatch` may wait. */
 export interface RecordReceiver {
   onRecord(value: Buffer | null, partition: number, offset: number): void;
@@ -19,6 +24,8 @@ export interface ReplayOptions {
   readonly group: string | undefined;
   readonly maxMessages: number | undefined;
   readonly signal: AbortSignal;
+  /** The throwaway group's id, when the caller deletes it (a replay without an admin). */
+  readonly throwawayGroup?: string;
 }
 
 /**
@@ -39,15 +46,17 @@ export class TopicReplay {
   private started = false;
   /** The batch being handed to the receiver: the run ends only after it is through. */
   private batchInProgress: Promise<void> = Promise.resolve();
-  private settle!: { resolve: () => void; reject: (err: unknown) => void };
+  /** Settles the running replay; until run() starts, nothing to settle. */
+  private settle: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} };
   private closing: Promise<void> | undefined;
 
   constructor(
     kafka: Kafka,
-    private readonly admin: Admin,
+    /** Deletes a throwaway group after the run; without one, the caller deletes it. */
+    private readonly admin: Admin | undefined,
     private readonly options: ReplayOptions,
   ) {
-    this.groupId = options.group ?? `pageviews-replay-${randomUUID()}`;
+    this.groupId = options.group ?? options.throwawayGroup ?? throwawayGroupId();
     this.consumer = kafka.consumer({
       groupId: this.groupId,
       allowAutoTopicCreation: false,
@@ -92,6 +101,11 @@ export class TopicReplay {
     }
   }
 
+  /** Ends a running replay with `err`: the run failed elsewhere (another consumer of it). */
+  fail(err: unknown): void {
+    this.settle.reject(err);
+  }
+
   /** Leaves the group; a throwaway group is deleted so that nothing is left on the broker. */
   async close(): Promise<void> {
     await (this.closing ??= this.leave());
@@ -99,7 +113,7 @@ export class TopicReplay {
 
   private async leave(): Promise<void> {
     await this.consumer.disconnect().catch(() => {});
-    if (!this.options.group) await this.admin.deleteGroups([this.groupId]).catch(() => {});
+    if (!this.options.group) await this.admin?.deleteGroups([this.groupId]).catch(() => {});
   }
 
   /** --group: commit the positions reached, only after the output was written. */
@@ -111,7 +125,7 @@ export class TopicReplay {
         await this.consumer.commitOffsets(offsets); // still the group's only member, holding every partition
       } else {
         // Every range was empty, so no consumer joined: set the offsets from outside the group.
-        await this.admin.setOffsets({ groupId: this.options.group, topic: this.options.topic, partitions: offsets });
+        await this.admin!.setOffsets({ groupId: this.options.group, topic: this.options.topic, partitions: offsets });
       }
     } catch (err) {
       throw kafkaErrorFrom(err, `group ${this.options.group}`, 'commit offsets');

@@ -3,13 +3,12 @@ import type { Feed, FeedTarget } from '../count/feed.js';
 import type { ProgressReporter } from '../count/count-through.js';
 import { RecordHandler } from '../count/record-handler.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
-import { PageviewsError } from '../errors.js';
 import type { TextSink } from '../sink/text-sink.js';
 import { EVENT_BLOCK_BYTES, EventPacker } from './event-blocks.js';
 import { BlockPool, RecordPacker } from './record-blocks.js';
-import { countWorkerThread } from './count-worker-thread.js';
+import { countWorkerThreads } from './worker-threads.js';
 import { FinalRowsWriter } from './row-shipper.js';
-import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
+import { errorFromWorker, type FromCountWorker, type ToCountWorker } from './worker-protocol.js';
 
 /** Blocks handed over and not yet counted: bounds memory when the worker falls behind. */
 const MAX_BLOCKS_IN_FLIGHT = 4;
@@ -37,8 +36,7 @@ export async function countInWorker(
 ): Promise<CountSummary> {
   // The worker needs no credentials: it never talks to Kafka.
   const workerConfig: CountConfig = { ...config, kafka: config.kafka && { ...config.kafka, connection: { ...config.kafka.connection, sasl: undefined } } };
-  const worker = countWorkerThread();
-  worker.ref(); // a prestarted one was unref'd
+  const worker = countWorkerThreads.take();
   worker.postMessage({ type: 'start', config: workerConfig, streams: [...feed.streams] } satisfies ToCountWorker);
   let writes = Promise.resolve();
   let failure: unknown;
@@ -46,7 +44,8 @@ export async function countInWorker(
   let eventsRead = 0;
   const acks: (() => void)[] = [];
   const pool = new BlockPool(config.kafka ? undefined : EVENT_BLOCK_BYTES);
-  const sentBlocks: SharedArrayBuffer[] = [];
+  /** Per block handed over, in order: what to do with it once the worker acknowledged it. */
+  const releases: (() => void)[] = [];
   // --emit final, CSV or NDJSON: the worker sorts, this thread (idle by then) encodes.
   const finalRows = new FinalRowsWriter(config, output);
   let settle!: { resolve: (s: CountSummary) => void; reject: (e: unknown) => void };
@@ -60,7 +59,7 @@ export async function countInWorker(
   worker.on('message', (message: FromCountWorker) => {
     if (message.type === 'ack') {
       eventsRead = message.read;
-      pool.give(sentBlocks.shift()!);
+      releases.shift()!();
       acks.shift()?.();
     } else if (message.type === 'write') {
       const sink = message.which === 'output' ? output : deadLetter!;
@@ -78,14 +77,14 @@ export async function countInWorker(
     } else if (message.type === 'done') {
       finished = true;
       settle.resolve(message.summary);
-    } else fail(new PageviewsError(message.message, message.exitCode, message.where));
+    } else fail(errorFromWorker(message));
   });
   worker.on('error', fail);
   worker.on('exit', (code) => finished || fail(new Error(`the count worker stopped (exit code ${code})`)));
   const inFlight: Promise<void>[] = [];
-  const send = (message: Extract<ToCountWorker, { type: 'records' | 'events' }>) => {
+  const send: Send = (message, release = () => pool.give(message.block)) => {
     inFlight.push(new Promise<void>((resolve) => acks.push(resolve)));
-    sentBlocks.push(message.block);
+    releases.push(release);
     worker.postMessage(message);
   };
   const handover = config.kafka ? kafkaHandover(pool, send) : fileHandover(config, pool, send);
@@ -119,7 +118,8 @@ export async function countInWorker(
   }
 }
 
-type Send = (message: Extract<ToCountWorker, { type: 'records' | 'events' }>) => void;
+/** Hands a block to the worker; `release` (default: back to the pool) runs once it was counted. */
+type Send = (message: Extract<ToCountWorker, { type: 'records' | 'events' }>, release?: () => void) => void;
 
 function kafkaHandover(pool: BlockPool, send: Send): Handover {
   const packer = new RecordPacker(pool, (block, length) => send({ type: 'records', block, length }));
@@ -128,6 +128,8 @@ function kafkaHandover(pool: BlockPool, send: Send): Handover {
     isTopic: true,
     stream: 0,
     onRecord: (value, partition, offset) => packer.add(value, partition, offset),
+    // Packed by a fetch worker: other partitions than this thread's, so in any order with them.
+    onRecordBlock: (block, length, release) => send({ type: 'records', block, length }, release),
     onLine: () => {},
     onOverlongLine: () => {},
     onDecoded: () => {},

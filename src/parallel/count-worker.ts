@@ -2,13 +2,12 @@ import { Writable } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import type { CountConfig } from '../count/config.js';
 import type { Feed } from '../count/feed.js';
-import { PageviewsError } from '../errors.js';
 import { countThrough } from '../count/count-through.js';
 import { TextSink } from '../sink/text-sink.js';
 import { unpackEvents } from './event-blocks.js';
 import { unpackRecords } from './record-blocks.js';
 import { WorkerRowShipper } from './row-shipper.js';
-import type { FromCountWorker, ToCountWorker } from './worker-protocol.js';
+import { workerErrorFrom, type FromCountWorker, type ToCountWorker } from './worker-protocol.js';
 
 /**
  * The count worker: the pipeline after the source (decode, engine, store, format), fed by
@@ -103,7 +102,5 @@ try {
   const summary = await countThrough(messageFeed, config, progress, output, deadLetter, shipper);
   post({ type: 'done', summary });
 } catch (err) {
-  const e = err as Error;
-  const known = err instanceof PageviewsError;
-  post({ type: 'error', message: e.message, exitCode: known ? err.exitCode : 1, where: known ? err.where : undefined, stack: e.stack });
+  post(workerErrorFrom(err));
 }

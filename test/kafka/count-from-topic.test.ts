@@ -122,6 +122,29 @@ describe('count --from-topic --threads 1 and 2 (a count worker) agree', () => {
   });
 });
 
+describe('a long replay is shared by two consumers (a fetch worker), with the same results', () => {
+  it('120,000 records over 4 partitions, one invalid: rows, skipped record and error as on one thread', async () => {
+    const topic = await topics.create(4);
+    const records = events(120_000).map((r, i) => ({ ...r, partition: i % 4 }));
+    records.splice(4 * 20_000 + 3, 0, { value: 'not json', key: 'x', partition: 3 }); // partition 3, offset 20,000
+    await topics.produce(topic, records);
+    const args = ['--from-topic', topic, '--by', 'both', '-f', 'csv', '--grace', 'unbounded', '--on-invalid', 'skip'];
+    const one = await count([...args, '--threads', '1', '--verbose']);
+    const two = await count([...args, '--threads', '2', '--verbose']);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const joins = (stderr: string) => stderr.split('\n').filter((line) => line.includes('Consumer has joined the group')).length;
+    expect([joins(one.stderr), joins(two.stderr)]).toEqual([1, 2]);
+    const notes = (stderr: string) => stderr.split('\n').filter((line) => !line.includes('kafka info')).join('\n').replace(/ in .*/, '');
+    expect(notes(two.stderr)).toBe(notes(one.stderr));
+    expect(two.stderr).toContain(`skipped invalid record: not valid JSON (${topic}[3]@20000)`);
+    expect(two.stderr).toContain('120,001 events read: 120,000 counted, 0 late, 1 invalid;');
+    const failed = await count(['--from-topic', topic, '-f', 'csv', '--threads', '2']);
+    expect(failed).toMatchObject({ code: 3, stdout: '' });
+    expect(failed.stderr).toBe(`pageviews: invalid record: not valid JSON (${topic}[3]@20000)\n`);
+  }, 60_000);
+});
+
 describe('count --from-topic selects exactly the requested records', () => {
   let topic: string;
   // partition 0: pages a0..a9 at offsets 0..9; partition 1: b0..b4; record timestamp = T0 + offset hours
