@@ -1,6 +1,5 @@
 import { existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { WORKER_MIN_FILE_BYTES, countWorkerThreads, fetchWorkerThreads } from '../parallel/worker-threads.js';
 import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-reader.js';
 
@@ -13,7 +12,6 @@ import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-
  */
 const argv = process.argv.slice(2);
 const stdinPipe = stdinPipePath();
-if (argv.includes('--from-topic')) scavengeOnOneThread();
 if (argv[0] === 'count') {
   if (stdinPipe !== undefined && !argv.includes('--from-topic')) prestartPipeReader(stdinPipe);
   if (likelyOnTwoCores(argv, stdinPipe !== undefined)) {
@@ -26,18 +24,6 @@ await main(stdinPipe);
 discardPrestartedPipeReader();
 countWorkerThreads.discard();
 fetchWorkerThreads.discard();
-
-/**
- * kafkajs decodes each fetched batch into objects that live until the batch is through, so
- * every young-generation collection copies megabytes. V8 does that on ~4 helper threads,
- * which on two cores take turns with the consumers and the count worker: scavenging on the
- * collecting thread alone, 1M records replay in 2.38 s instead of 2.56 (medians of 5;
- * files, which allocate little, gain nothing). V8 reads this flag at each collection; set
- * before any worker starts, it holds in every thread.
- */
-function scavengeOnOneThread(): void {
-  setFlagsFromString('--no-parallel-scavenge');
-}
 
 /** Where a pipe on fd 0 can be opened again, by a reader thread of its own (Linux only). */
 function stdinPipePath(): string | undefined {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
 import { KafkaError } from '../errors.js';
 import { createKafka, kafkaErrorFrom } from '../kafka/client.js';
 import { resolveRanges } from '../kafka/offsets.js';
@@ -59,6 +60,7 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
       }
       // Part of the partitions to a second consumer on its own thread (the target counts
       // elsewhere, so this thread only consumes and hands blocks on).
+      scavengeOnOneThread();
       const data = { connection: config.connection, cwd, topic: config.topic, ranges: split.there, allPartitions, group: throwawayGroupId() };
       const other = (fetcher = new FetchWorker(data, stderr, handler.onRecordBlock.bind(handler)));
       const mine = (replay = makeReplay(split.here));
@@ -78,6 +80,18 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
       await admin.disconnect().catch(() => {});
     },
   };
+}
+
+/**
+ * kafkajs decodes each fetched batch into objects that live until the batch is through, so
+ * every young-generation collection copies megabytes, on ~4 helper threads by default. With
+ * two consumers and a count worker on two cores, the helpers only take turns with them:
+ * scavenging on the collecting thread alone, 1M records replay in 2.39 s instead of 2.64
+ * (medians of 5). With one consumer it costs (2.77 -> 2.95 s), so only a shared replay sets
+ * it; V8 reads the flag at each collection, in every thread.
+ */
+function scavengeOnOneThread(): void {
+  setFlagsFromString('--no-parallel-scavenge');
 }
 
 /** Below this many offsets, a second consumer's start costs more than it saves. */
