@@ -66,8 +66,10 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
       const mine = (replay = makeReplay(split.here));
       other.done.catch((err) => mine.fail(err));
       try {
-        await mine.run({ onRecord, afterBatch: (n) => afterChunk((consumed += n) + other.consumed) });
-        await other.done;
+        const progress = () => afterChunk(consumed + other.consumed);
+        await mine.run({ onRecord, afterBatch: (n) => ((consumed += n), progress()) });
+        // The other half may take longer (partitions differ in size): the progress goes on.
+        while (!(await Promise.race([other.done.then(() => true), other.nextBlock().then(() => false)]))) await progress();
       } catch (err) {
         other.stop();
         throw err;

@@ -16,6 +16,7 @@ export class FetchWorker {
   consumed = 0;
   private readonly worker = fetchWorkerThreads.take();
   private readonly closed: Promise<void>;
+  private onNextBlock = () => {};
 
   /** The worker's throwaway group, for the caller to delete once the worker left it. */
   readonly group: string;
@@ -36,6 +37,7 @@ export class FetchWorker {
       if (message.type === 'records') {
         this.consumed = message.consumed;
         onBlock(message.block, message.length, () => this.send({ type: 'release', block: message.block }));
+        this.onNextBlock();
       } else if (message.type === 'done') {
         this.consumed = message.consumed;
         settle.resolve();
@@ -55,6 +57,11 @@ export class FetchWorker {
       settle.reject(new Error(`the fetch worker stopped (exit code ${code})`));
       markClosed();
     });
+  }
+
+  /** Resolves when the worker sends its next block. */
+  nextBlock(): Promise<void> {
+    return new Promise<void>((resolve) => (this.onNextBlock = resolve));
   }
 
   /** Stops consuming: the run failed or was interrupted elsewhere. */

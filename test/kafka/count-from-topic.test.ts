@@ -1,6 +1,6 @@
 // count --from-topic against the real broker: one unique topic per test.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -139,9 +139,12 @@ describe('a long replay is shared by two consumers (a fetch worker), with the sa
     expect(notes(two.stderr)).toBe(notes(one.stderr));
     expect(two.stderr).toContain(`skipped invalid record: not valid JSON (${topic}[3]@20000)`);
     expect(two.stderr).toContain('120,001 events read: 120,000 counted, 0 late, 1 invalid;');
-    const failed = await count(['--from-topic', topic, '-f', 'csv', '--threads', '2']);
+    // The fetch worker's record fails the run while this thread's consumer still runs: both stop, no partial file.
+    const dir = mkdtempSync(join(tmpdir(), 'pageviews-split-'));
+    const failed = await runPageviews(['count', '--from-topic', topic, '-f', 'csv', '--threads', '2', '-o', 'out.csv'], { env: env(), cwd: dir });
     expect(failed).toMatchObject({ code: 3, stdout: '' });
     expect(failed.stderr).toBe(`pageviews: invalid record: not valid JSON (${topic}[3]@20000)\n`);
+    expect(readdirSync(dir)).toEqual([]);
   }, 60_000);
 });
 
