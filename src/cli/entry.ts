@@ -5,10 +5,11 @@ import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-
 
 /**
  * The process entry (bin/pageviews). Loading the CLI's modules takes ~50 ms, and a thread
- * takes ~40-100 ms to boot: a `count` that will likely want a pipe reader, a count worker or
- * a second Kafka consumer (a fetch worker) starts them first, so that their boots overlap the loading. The guess from the raw
- * arguments only decides what starts early; the count decides what it uses, and what it
- * does not use is stopped (a pipe reader reads nothing until used).
+ * takes ~40-100 ms to boot: a `count` that will likely want a pipe reader, a count worker
+ * or a second Kafka consumer (a fetch worker) starts them first, so that their boots
+ * overlap the loading. The guess from the raw arguments only decides what starts early;
+ * the count decides what it uses, and what it does not use is stopped (a pipe reader reads
+ * nothing until used).
  */
 const argv = process.argv.slice(2);
 const stdinPipe = stdinPipePath();
