@@ -45,7 +45,6 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
   }
 }
 
-
 /**
  * Two cores where they pay: Kafka (kafkajs keeps this thread busy while a worker counts)
  * and large files or pipes counted per user and page (this thread reads, decodes and

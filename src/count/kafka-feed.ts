@@ -23,25 +23,20 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
     void admin.disconnect().catch(() => {}); // may hang on a silent broker; do not wait for it
     throw kafkaErrorFrom(err, where, 'connect to Kafka');
   }
-  let makeReplay: (ranges?: PartitionRange[]) => TopicReplay;
-  let total = 0;
-  let streams: number[] = [];
-  let split: ReturnType<typeof splitRanges>;
-  let allPartitions: number[] = [];
+  const request = { topic: config.topic, partitions: config.partitions, from: config.from, until: config.until, group: config.group };
+  let resolved: Awaited<ReturnType<typeof resolveRanges>>;
   try {
-    const request = { topic: config.topic, partitions: config.partitions, from: config.from, until: config.until, group: config.group };
-    const resolved = await withDeadline(resolveRanges(admin, request), where);
-    const { ranges } = resolved;
-    allPartitions = resolved.allPartitions;
-    total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
-    streams = ranges.filter((r) => r.hasData).map((r) => r.partition);
-    split = splittable(config, total) ? splitRanges(ranges) : undefined;
-    const { topic, group, maxMessages } = config;
-    makeReplay = (some = ranges) => new TopicReplay(kafka, admin, { topic, ranges: some, allPartitions, group, maxMessages, signal });
+    resolved = await withDeadline(resolveRanges(admin, request), where);
   } catch (err) {
     await admin.disconnect().catch(() => {});
     throw err instanceof Error && err.name.startsWith('KafkaJS') ? kafkaErrorFrom(err, where, 'read the topic') : err;
   }
+  const { ranges, allPartitions } = resolved;
+  const total = ranges.reduce((n, r) => n + (r.end - r.start), 0);
+  const streams = ranges.filter((r) => r.hasData).map((r) => r.partition);
+  const split = splittable(config, total) ? splitRanges(ranges) : undefined;
+  const { topic, group, maxMessages } = config;
+  const makeReplay = (some = ranges) => new TopicReplay(kafka, admin, { topic, ranges: some, allPartitions, group, maxMessages, signal });
   let replay: TopicReplay | undefined;
   let fetcher: FetchWorker | undefined;
   return {
@@ -67,7 +62,13 @@ export async function openKafkaFeed(config: KafkaSourceConfig, stderr: Writable,
       other.done.catch((err) => mine.fail(err));
       try {
         const progress = () => afterChunk(consumed + other.consumed);
-        await mine.run({ onRecord, afterBatch: (n) => ((consumed += n), progress()) });
+        await mine.run({
+          onRecord,
+          afterBatch: (n) => {
+            consumed += n;
+            return progress();
+          },
+        });
         // The other half may take longer (partitions differ in size): the progress goes on.
         while (!(await Promise.race([other.done.then(() => true), other.nextBlock().then(() => false)]))) await progress();
       } catch (err) {
