@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { Writable } from 'node:stream';
-import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import type { Kafka as KafkaClient, KafkaConfig, LogEntry, SASLOptions } from 'kafkajs';
 import { KafkaError, ioErrorFrom } from '../errors.js';
 import type { KafkaConnection } from './connection.js';
+import { kafkajs } from './kafkajs.js';
+
+const { Kafka, logLevel } = kafkajs;
 
 const LEVEL_NAMES: Record<number, string> = { 1: 'error', 2: 'warn', 4: 'info', 5: 'debug' };
 
@@ -10,7 +13,7 @@ const LEVEL_NAMES: Record<number, string> = { 1: 'error', 2: 'warn', 4: 'info', 
  * A kafkajs client that fails fast (an unreachable broker is reported in seconds, not after
  * kafkajs's minute of retries) and logs to stderr only: WARN and up, INFO with --verbose.
  */
-export function createKafka(connection: KafkaConnection, stderr: Writable, cwd: string): Kafka {
+export function createKafka(connection: KafkaConnection, stderr: Writable, cwd: string): KafkaClient {
   let ssl: KafkaConfig['ssl'] = connection.ssl;
   if (connection.sslCaFile) {
     try {

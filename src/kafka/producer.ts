@@ -1,9 +1,10 @@
 import type { Writable } from 'node:stream';
-import { Partitioners, type Admin, type ICustomPartitioner, type Message, type Producer } from 'kafkajs';
+import type { Admin, ICustomPartitioner, Message, Producer } from 'kafkajs';
 import { KafkaError } from '../errors.js';
 import type { SampleEventSink } from '../sample/event-sink.js';
 import { sampleLine, type SampleEvent } from '../sample/generator.js';
 import { createKafka, kafkaErrorFrom } from './client.js';
+import { kafkajs } from './kafkajs.js';
 import type { KafkaConnection } from './connection.js';
 
 export interface TopicRequest {
@@ -97,7 +98,7 @@ export class KafkaEventSink implements SampleEventSink {
     } finally {
       await admin.disconnect().catch(() => {});
     }
-    const producer = kafka.producer({ createPartitioner: cachedByKey(Partitioners.DefaultPartitioner), allowAutoTopicCreation: false });
+    const producer = kafka.producer({ createPartitioner: cachedByKey(kafkajs.Partitioners.DefaultPartitioner), allowAutoTopicCreation: false });
     try {
       await producer.connect();
     } catch (err) {
