@@ -1,4 +1,6 @@
-import { Literal, PlainJson } from './plain-json.js';
+import { murmurFinish, murmurRound } from '../store/dictionary.js';
+import { ViewCache } from '../util/byte-words.js';
+import { Literal, PlainJson, digitsValue, fourDigits } from './plain-json.js';
 
 /** The fields the decoder looks for; `none` is any other key. */
 export const Field = { none: 0, user: 1, page: 2, time: 3 } as const;
@@ -23,7 +25,18 @@ export class LineLayout {
   pageEnd = 0;
   pageAscii = true;
   time = 0;
+  /** Set by `matchFixed` (ASCII ids only): each id's `hashBytes`, computed while it was checked. */
+  userHash = 0;
+  pageHash = 0;
   private readonly plain = new PlainJson();
+  private readonly views = new ViewCache();
+  /**
+   * The value lengths of the last line matched (its geometry): a line with the same
+   * lengths has every literal and value at the same offsets, so `matchFixed` checks it
+   * without searching for quotes. -1 until a line was matched.
+   */
+  private geometry: Geometry | undefined;
+  private timeDigits = 0;
 
   private constructor(
     /** literals[k] precedes value k; literals[3] follows the last. */
@@ -58,8 +71,70 @@ export class LineLayout {
     const i = this.matchValues(buf, start, limit);
     const end = i < 0 ? -1 : this.plain.literalEnd(buf, i, limit, this.literals[3]);
     if (end < 0) return -1;
-    if (end < limit && buf[end] === 0x0a) return end;
+    if (end < limit && buf[end] === 0x0a) return this.keepGeometry(), end;
     return end + 1 < limit && buf[end] === 0x0d && buf[end + 1] === 0x0a ? end : -1;
+  }
+
+  /** The offsets of the line just matched, for `matchFixed` (ASCII ids only). */
+  private keepGeometry(): void {
+    const lengths = [0, 1, 2].map((k) => (this.fields[k] === Field.user ? this.userEnd - this.userStart : this.fields[k] === Field.page ? this.pageEnd - this.pageStart : this.timeDigits));
+    const g = this.geometry;
+    if (g !== undefined && g.lengths.every((n, k) => n === lengths[k])) return;
+    this.geometry = this.userAscii && this.pageAscii ? geometryOf(this.literals, this.fields, lengths) : undefined;
+  }
+
+  /**
+   * `matchLine` for a line with the geometry of the last one (see `lengths`), ending in LF:
+   * every literal is compared at its offset, every id byte checked to be plain printable
+   * ASCII (no quote, backslash or control byte: four at a time, the test of
+   * PlainJson.stringEnd) and hashed in the same pass, every digit checked; the byte after
+   * the line must be LF. Any difference, a CRLF or a non-ASCII id: -1, nothing decided,
+   * and `matchLine` looks at the line. Decoding 1M lines of UUIDs and hashing their ids:
+   * ~175 -> ~110 ms (135 of them decoding, before).
+   */
+  matchFixed(buf: Buffer, start: number, limit: number): number {
+    const g = this.geometry;
+    if (g === undefined) return -1;
+    const end = start + g.lineLength;
+    if (end >= limit || buf[end] !== 0x0a) return -1;
+    const view = this.views.of(buf);
+    const { wordAt, words, byteAt, bytes } = g;
+    let diff = 0;
+    for (let k = 0; k < wordAt.length; k++) diff |= view.getInt32(start + wordAt[k], true) ^ words[k];
+    for (let k = 0; k < byteAt.length; k++) diff |= buf[start + byteAt[k]] ^ bytes[k];
+    if (diff !== 0) return -1;
+    const userHash = plainHash(buf, view, start + g.userAt, g.userLength);
+    if (userHash === undefined) return -1;
+    const pageHash = plainHash(buf, view, start + g.pageAt, g.pageLength);
+    if (pageHash === undefined || !this.digitsAt(buf, view, start + g.timeAt, g.timeLength)) return -1;
+    this.userHash = userHash;
+    this.pageHash = pageHash;
+    this.userStart = start + g.userAt;
+    this.userEnd = this.userStart + g.userLength;
+    this.pageStart = start + g.pageAt;
+    this.pageEnd = this.pageStart + g.pageLength;
+    this.userAscii = this.pageAscii = true;
+    return end;
+  }
+
+  /** `length` digits at `i`, a valid JSON integer of 1-15 digits; sets `time`. */
+  private digitsAt(buf: Buffer, view: DataView, i: number, length: number): boolean {
+    if (length > 15 || (length > 1 && buf[i] === 0x30)) return false;
+    const end = i + length;
+    let value = 0;
+    for (; i + 8 <= end; i += 8) {
+      const high = view.getInt32(i, true);
+      const low = view.getInt32(i + 4, true);
+      if (!fourDigits(high) || !fourDigits(low)) return false;
+      value = value * 1e8 + digitsValue(high) * 1e4 + digitsValue(low);
+    }
+    for (; i < end; i++) {
+      const b = buf[i];
+      if (b < 0x30 || b > 0x39) return false;
+      value = value * 10 + (b - 0x30);
+    }
+    this.time = value;
+    return true;
   }
 
   /** Matches the literals before and the values of the three fields; the index after the last value, or -1. */
@@ -71,9 +146,11 @@ export class LineLayout {
       if (i < 0) return -1;
       const field = this.fields[k];
       if (field === Field.time) {
+        const timeStart = i;
         i = plain.integerEnd(buf, i, end);
         if (i < 0) return -1;
         this.time = plain.integer;
+        this.timeDigits = i - timeStart;
         continue;
       }
       const valueStart = i;
@@ -84,4 +161,78 @@ export class LineLayout {
     }
     return i;
   }
+}
+
+/**
+ * Where everything is in a line of given value lengths, counted from the line's start:
+ * the literals as words and bytes to compare, each value's offset and length.
+ */
+interface Geometry {
+  readonly lengths: readonly number[];
+  readonly lineLength: number;
+  readonly wordAt: Int32Array;
+  readonly words: Int32Array;
+  readonly byteAt: Int32Array;
+  readonly bytes: Int32Array;
+  readonly userAt: number;
+  readonly userLength: number;
+  readonly pageAt: number;
+  readonly pageLength: number;
+  readonly timeAt: number;
+  readonly timeLength: number;
+}
+
+function geometryOf(literals: readonly Literal[], fields: readonly Field[], lengths: number[]): Geometry {
+  const wordAt: number[] = [], words: number[] = [], byteAt: number[] = [], bytes: number[] = [];
+  const valueAt = [0, 0, 0];
+  let at = 0;
+  for (let k = 0; k < 4; k++) {
+    const literal = literals[k];
+    const n = literal.bytes.length;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) wordAt.push(at + j), words.push(literal.view.getInt32(j, true));
+    for (; j < n; j++) byteAt.push(at + j), bytes.push(literal.bytes[j]);
+    at += n;
+    if (k < 3) (valueAt[k] = at), (at += lengths[k]);
+  }
+  const of = (field: Field) => fields.indexOf(field);
+  return {
+    lengths,
+    lineLength: at,
+    wordAt: Int32Array.from(wordAt),
+    words: Int32Array.from(words),
+    byteAt: Int32Array.from(byteAt),
+    bytes: Int32Array.from(bytes),
+    userAt: valueAt[of(Field.user)],
+    userLength: lengths[of(Field.user)],
+    pageAt: valueAt[of(Field.page)],
+    pageLength: lengths[of(Field.page)],
+    timeAt: valueAt[of(Field.time)],
+    timeLength: lengths[of(Field.time)],
+  };
+}
+
+/**
+ * `hashBytes` of `buf[i, i + length)` if every byte is printable ASCII other than a quote or
+ * a backslash, else undefined. The same murmur rounds as hashBytes, over the words checked.
+ */
+function plainHash(buf: Buffer, view: DataView, i: number, length: number): number | undefined {
+  const end = i + length;
+  let bad = 0;
+  let h = 0x9747b28c;
+  for (; i + 4 <= end; i += 4) {
+    const w = view.getInt32(i, true);
+    const q = w ^ 0x22222222;
+    const s = w ^ 0x5c5c5c5c;
+    bad |= ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((w - 0x20202020) & ~w) | w;
+    h = murmurRound(h, w);
+  }
+  let tail = 0;
+  for (let shift = 0; i < end; i++, shift += 8) {
+    const b = buf[i];
+    if (b === 0x22 || b === 0x5c || b < 0x20 || b >= 0x80) return undefined;
+    tail |= b << shift;
+  }
+  if ((bad & 0x80808080) !== 0) return undefined;
+  return murmurFinish(h, tail, length);
 }

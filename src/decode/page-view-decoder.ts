@@ -93,10 +93,22 @@ export class PageViewDecoder {
   decodeLine(buf: Buffer, start: number, limit: number): number {
     const layout = this.layout;
     if (layout === undefined) return -1;
+    const fixed = layout.matchFixed(buf, start, limit);
+    if (fixed >= 0) return this.acceptHashed(buf, layout) === DecodeStatus.ok ? fixed : -1;
     const end = layout.matchLine(buf, start, limit);
     if (end < 0) return -1;
     const { userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time } = layout;
     return this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time) === DecodeStatus.ok ? end : -1;
+  }
+
+  /** `accept` for a line `matchFixed` took: ASCII ids, hashed already. */
+  private acceptHashed(buf: Buffer, layout: LineLayout): DecodeStatus | typeof FALLBACK {
+    const timestampMs = layout.time * this.timeScale;
+    if (timestampMs > MAX_TIMESTAMP_MS) return FALLBACK;
+    this.timestampMs = timestampMs;
+    this.pageId = this.pages.internHashed(buf, layout.pageStart, layout.pageEnd, layout.pageHash);
+    if (this.users) this.userId = this.users.internHashed(buf, layout.userStart, layout.userEnd, layout.userHash);
+    return DecodeStatus.ok;
   }
 
   private decodeFast(buf: Buffer, start: number, end: number): DecodeStatus | typeof FALLBACK {

@@ -29,9 +29,14 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export class EventPacker {
   readonly pages: IdInterner = {
     internBytes: (b, s, e, a) => this.stagePage(this.pageIds.internBytes(b, s, e, a), b, s, e, a),
+    internHashed: (b, s, e, h) => this.stagePage(this.pageIds.internHashed(b, s, e, h), b, s, e, true),
     intern: (t) => this.stagePageText(this.pageIds.intern(t), t),
   };
-  readonly users: IdInterner = { internBytes: (b, s, e, a) => this.stageUser(b, s, e, a), intern: (t) => this.stageUserText(t) };
+  readonly users: IdInterner = {
+    internBytes: (b, s, e, a) => this.stageUser(b, s, e, a),
+    internHashed: (b, s, e, h) => this.stageAsciiUser(b, s, e, h),
+    intern: (t) => this.stageUserText(t),
+  };
   private readonly pageIds = new Dictionary();
   private pagesSent = 0;
   // Private memory, copied into a shared block when handed over: V8 writes arrays over
@@ -116,9 +121,13 @@ export class EventPacker {
 
   private stageUser(buf: Buffer, start: number, end: number, ascii: boolean): number {
     if (!ascii) return this.stageUserText(buf.toString('utf8', start, end));
+    return this.stageAsciiUser(buf, start, end, hashBytes(buf, start, end));
+  }
+
+  private stageAsciiUser(buf: Buffer, start: number, end: number, hash: number): number {
     this.userAt = this.locate(buf, start, end);
     this.userLength = end - start;
-    this.userHash = hashBytes(buf, start, end);
+    this.userHash = hash;
     return 0;
   }
 

@@ -4,6 +4,8 @@ import { IdNames } from './id-names.js';
 /** What the decoder hands ids to: a dictionary, or a packer that ships them to a worker. */
 export interface IdInterner {
   internBytes(buf: Buffer, start: number, end: number, ascii: boolean): number;
+  /** An ASCII id whose `hashBytes` the decoder computed while it checked the bytes. */
+  internHashed(buf: Buffer, start: number, end: number, hash: number): number;
   intern(name: string): number;
 }
 
@@ -101,15 +103,23 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   const view = hashed.of(buf);
   let h = 0x9747b28c;
   let i = start;
-  for (; i + 4 <= end; i += 4) {
-    h ^= murmurBlock(view.getInt32(i, true));
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
+  for (; i + 4 <= end; i += 4) h = murmurRound(h, view.getInt32(i, true));
   let tail = 0;
   for (let shift = 0; i < end; i++, shift += 8) tail |= buf[i] << shift;
-  if (end - start > 0 && (end - start) % 4 !== 0) h ^= murmurBlock(tail);
-  h ^= end - start;
+  return murmurFinish(h, tail, end - start);
+}
+
+/** One four-byte block of hashBytes (for a decoder that hashes while it scans). */
+export function murmurRound(h: number, block: number): number {
+  h ^= murmurBlock(block);
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+
+/** hashBytes' end: the 0-3 tail bytes (little-endian in `tail`) and the length. */
+export function murmurFinish(h: number, tail: number, length: number): number {
+  if (length % 4 !== 0) h ^= murmurBlock(tail);
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

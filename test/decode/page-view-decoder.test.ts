@@ -177,3 +177,86 @@ describe('PageViewDecoder: the layout learned from a line never changes how the 
     expect(decode(canonical, {}, [canonical, other])).toEqual(ok('u001', 'p001', 1617159755012));
   });
 });
+
+/**
+ * Decodes `line` the way the line splitter hands over a file's lines once the decoder knows
+ * their layout: by `decodeLine`, the end not known. After `previous` (each decoded, then
+ * taken), the decoder also knows their geometry (value lengths), and a line with the same
+ * one is checked at fixed offsets. Returns what was decoded, or 'not taken'.
+ */
+function decodeTaken(line: string, previous: string[], eol = '\n') {
+  const pages = new Dictionary();
+  const users = new Dictionary();
+  const decoder = new PageViewDecoder(DEFAULT_DECODE_OPTIONS, pages, users);
+  for (const before of previous) {
+    decoder.decode(Buffer.from(before), 0, Buffer.byteLength(before));
+    const again = Buffer.from(`${before}\n`);
+    decoder.decodeLine(again, 0, again.length);
+  }
+  const buf = Buffer.from(`${line}${eol}{"next":1}`);
+  const end = decoder.decodeLine(buf, 0, buf.length);
+  if (end < 0) return 'not taken';
+  expect(end).toBe(Buffer.byteLength(line)); // the line's end, as a newline search finds it
+  return { status: 'ok', user: users.name(decoder.userId), page: pages.name(decoder.pageId), t: decoder.timestampMs, ids: users.size + pages.size };
+}
+
+describe('PageViewDecoder: a line with the geometry of the last one, checked at fixed offsets', () => {
+  const canonical = '{"userId":"u001","pageId":"p001","timestamp":1617159755012}';
+  const sameLengths = [
+    '{"userId":"u999","pageId":"p 1,","timestamp":1617159755013}', // other ids, a space and a comma: plain
+    '{"userId":"u"01","pageId":"p001","timestamp":1617159755012}',
+    '{"userId":"u\\01","pageId":"p001","timestamp":1617159755012}',
+    '{"userId":"u\t01","pageId":"p001","timestamp":1617159755012}',
+    '{"userId":"ü01","pageId":"p001","timestamp":1617159755012}',
+    '{"userId":"u001","pageId":"p0\u007f1","timestamp":1617159755012}',
+    '{"userId":"u001","pageId":"p001","timestamp":0617159755012}',
+    '{"userId":"u001","pageId":"p001","timestamp":16171597550x2}',
+    '{"userId":"u001","pageId":"p001","timestamp":1617159755.12}',
+    '{"userID":"u001","pageId":"p001","timestamp":1617159755012}',
+    '{"userId":"u001","pageId":"p001","timestamp":1617159755012]',
+    '{"userId":"u001","pageId":"p001","timestamp":1617159755012}x',
+    '{"userId":"u001","pageId":"p001","timestamp":16171597550}',
+    '{"userId":"u0011","pageId":"p001","timestamp":1617159755012}',
+  ];
+  it.each(sameLengths)('%s', (line) => {
+    const taken = decodeTaken(line, [canonical, canonical]);
+    const alone = decode(line);
+    if (taken !== 'not taken') expect({ ...taken, ids: undefined }).toEqual({ ...alone, ids: undefined });
+    else expect(alone.status === 'ok' && line.startsWith('{"userId":"u999"')).toBe(false);
+  });
+
+  it('takes the common line at fixed offsets, and a CRLF line the long way', () => {
+    const line = '{"userId":"u123","pageId":"p456","timestamp":1617159755999}';
+    expect(decodeTaken(line, [canonical, canonical])).toEqual({ ...ok('u123', 'p456', 1617159755999), ids: 4 });
+    expect(decodeTaken(line, [canonical, canonical], '\r\n')).toEqual({ ...ok('u123', 'p456', 1617159755999), ids: 4 });
+  });
+
+  // Ids are hashed while they are checked: the hash must be the dictionary's own, or the
+  // same id seen by another path would get a second number.
+  it('gives an id seen before the same number, whatever its length', () => {
+    for (let length = 1; length <= 40; length++) {
+      const id = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH'.slice(0, length);
+      const line = `{"userId":"${id}","pageId":"${id}","timestamp":1617159755012}`;
+      expect(decodeTaken(line, [line, line])).toEqual({ ...ok(id, id, 1617159755012), ids: 2 });
+    }
+  });
+
+  it('checks every byte of the ids: an odd byte at every place of a word', () => {
+    const long = '{"userId":"user-0123456789abcdefgh","pageId":"page-0123456789abcdefgh","timestamp":1617159755012}';
+    const odd = ['"', '\\', '\u0001', '\u001f', '\u007f', 'é', ' ', '~', '{'];
+    let checked = 0;
+    for (const field of ['user', 'page']) {
+      const id = `${field}-0123456789abcdefgh`;
+      for (let at = 0; at < id.length; at++) {
+        for (const text of odd) {
+          const line = long.replace(`"${id}"`, `"${id.slice(0, at)}${text}${id.slice(at + 1)}"`);
+          const taken = decodeTaken(line, [long, long]);
+          if (taken !== 'not taken') expect({ ...taken, ids: undefined }).toEqual({ ...decode(line), ids: undefined });
+          else expect(decode(line).status === 'ok' && /^[ ~{]$/.test(text)).toBe(false);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(2 * 23 * 9);
+  });
+});
