@@ -3,6 +3,7 @@ import { InterruptedError } from '../errors.js';
 import { readChunks, resolveInputs, type ByteInput } from '../source/byte-input.js';
 import { LineSplitter } from '../source/line-splitter.js';
 import type { LineHandler } from '../source/line-splitter.js';
+import type { PackedEvents } from '../parallel/event-blocks.js';
 
 /** What a feed hands its records to: the record handler, or the packer for a count worker. */
 export interface FeedTarget extends LineHandler {
@@ -10,7 +11,8 @@ export interface FeedTarget extends LineHandler {
   isTopic: boolean;
   stream: number;
   onRecord(bytes: Buffer | null, partition: number, offset: number, start?: number, end?: number): void;
-  onDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void;
+  /** Events another thread decoded (files on two cores). */
+  onDecodedEvents(events: PackedEvents): void;
   /**
    * Kafka records another thread packed (see record-blocks.ts), offered only to a target
    * that has this: `release` once they were counted, so the block can be filled again.

@@ -5,9 +5,13 @@ import type { TextSink } from '../sink/text-sink.js';
 import { MAX_LINE_BYTES, type LineHandler } from '../source/line-splitter.js';
 import { formatDurationMs } from '../util/duration.js';
 import type { WindowEngine } from '../window/engine.js';
+import type { PackedEvents } from '../parallel/event-blocks.js';
+
+/** Events counted per read-ahead batch (onDecodedEvents): ~50 KB of cache lines read ahead. */
+const BATCH = 256;
 
 /** The engine as the handler uses it; the main thread of a two-core file count stands in for it. */
-export type EventCounter = Pick<WindowEngine, 'process' | 'lastLateWindows' | 'windows' | 'streamTimeMs'>;
+export type EventCounter = Pick<WindowEngine, 'process' | 'touch' | 'lastLateWindows' | 'windows' | 'streamTimeMs'>;
 import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
 
 /**
@@ -20,6 +24,8 @@ export class RecordHandler implements LineHandler {
   source = '';
   isTopic = false;
   stream = 0;
+  private readonly pageIds = new Int32Array(BATCH);
+  private readonly userIds = new Int32Array(BATCH);
 
   constructor(
     private readonly decoder: PageViewDecoder,
@@ -57,11 +63,31 @@ export class RecordHandler implements LineHandler {
     if (this.engine.lastLateWindows > 0 && this.deadLetter) this.deadLetterLate(position, buf.toString('utf8', start, end));
   }
 
-  /** An event decoded by the main thread (files on two cores): count it. */
-  onDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void {
-    this.decoder.adoptDecoded(bytes, timestampMs, pageId, pageAt, pageLength, userAt, userLength, userHash);
-    this.summary.read++;
-    this.engine.process(this.stream, timestampMs, this.decoder.pageId, this.decoder.userId);
+  /**
+   * Events the main thread decoded (files on two cores), counted in batches: first the
+   * dictionary slots of the batch's user ids are read, then the ids interned (in order,
+   * so they get the numbers one thread would give them), then the count slots read, then
+   * each event counted in order. Each read-ahead loop is short and its loads independent,
+   * so their cache misses overlap instead of coming one after another. 5M events --by
+   * user-page to /dev/null: 2.3-2.7 -> 2.2 s (at 1M the tables are in cache: no change).
+   */
+  onDecodedEvents(events: PackedEvents): void {
+    const { decoder, engine, summary, pageIds, userIds } = this;
+    const bytes = events.bytes;
+    for (let first = 0; first < events.length; first += BATCH) {
+      const last = Math.min(events.length, first + BATCH);
+      for (let i = first; i < last; i++) decoder.touchUser(events.userHash(i));
+      for (let i = first; i < last; i++) {
+        decoder.adoptDecoded(bytes, events.pageId(i), events.pageAt(i), events.pageLength(i), events.userAt(i), events.userLength(i), events.userHash(i));
+        pageIds[i - first] = decoder.pageId;
+        userIds[i - first] = decoder.userId;
+      }
+      for (let i = first; i < last; i++) engine.touch(events.timestampMs(i), pageIds[i - first], userIds[i - first]);
+      for (let i = first; i < last; i++) {
+        summary.read++;
+        engine.process(this.stream, events.timestampMs(i), pageIds[i - first], userIds[i - first]);
+      }
+    }
   }
 
   /**

@@ -64,13 +64,17 @@ export class PageViewDecoder {
    * An event decoded by another thread, which also interned its page: `pageLength` is 0 for
    * a page seen before, else the page is new and gets the next id here too. Ids are at
    * `bytes[at, at + |length|)`, a negative length meaning non-ASCII UTF-8; an ASCII user id
-   * comes with its hash. Sets the fields as `decode` would.
+   * comes with its hash. Sets the ids as `decode` would.
    */
-  adoptDecoded(bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void {
-    this.timestampMs = timestampMs;
+  adoptDecoded(bytes: Buffer, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void {
     this.pageId = pageLength === 0 ? pageId : this.pages.internBytes(bytes, pageAt, pageAt + Math.abs(pageLength), pageLength > 0);
     const users = this.users as Dictionary | undefined;
     if (users) this.userId = userLength > 0 ? users.internHashed(bytes, userAt, userAt + userLength, userHash) : users.internBytes(bytes, userAt, userAt - userLength, false);
+  }
+
+  /** Reads the user dictionary's slot for an ASCII id of this hash ahead of interning it (see Dictionary.touch). */
+  touchUser(userHash: number): void {
+    (this.users as Dictionary | undefined)?.touchSlot(userHash);
   }
 
   decode(buf: Buffer, start: number, end: number): DecodeStatus {

@@ -138,7 +138,7 @@ function kafkaHandover(pool: BlockPool, send: Send): Handover {
     onRecordBlock: (block, length, release) => send({ type: 'records', block, length }, release),
     onLine: () => {},
     onOverlongLine: () => {},
-    onDecoded: () => {},
+    onDecodedEvents: () => {},
   };
   return { target, flush: () => packer.flush(), summary: undefined };
 }
@@ -150,6 +150,7 @@ function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handove
   const decoder = new PageViewDecoder(config.decode, packer.pages, config.aggregations.includes('user-page') ? packer.users : undefined);
   const packing = {
     process: (_stream: number, timestampMs: number) => (packer.commit(timestampMs), 1),
+    touch: () => {},
     lastLateWindows: 0,
     windows: config.windows,
     streamTimeMs: () => -1,

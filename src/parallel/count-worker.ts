@@ -84,7 +84,7 @@ const messageFeed: Feed = {
         if (message.type === 'encodedWritten') return shipper?.releasedBytes(message.block);
         if (message.type === 'end') return enqueue(resolve);
         enqueue(async () => {
-          if (message.type === 'events') unpackEvents(message.block, message.rawLength, message.events, handler.onDecoded.bind(handler));
+          if (message.type === 'events') handler.onDecodedEvents(unpackEvents(message.block, message.rawLength, message.events));
           else unpackRecords(message.block, message.length, (bytes, start, end, isNull, partition, offset) => handler.onRecord(isNull ? null : bytes, partition, offset, start, end));
           await afterChunk(0);
           post({ type: 'ack', read: summaryRead() });

@@ -164,19 +164,47 @@ export class EventPacker {
   }
 }
 
-/** Calls `visit` for each packed event of a block, in order. */
-export function unpackEvents(
-  block: SharedArrayBuffer,
-  rawLength: number,
-  events: number,
-  visit: (bytes: Buffer, timestampMs: number, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number) => void,
-): void {
+/** The events of a block as the worker reads them: event i's fields, read where they were packed. */
+export class PackedEvents {
+  constructor(
+    /** The block's input bytes: ids are at their offsets in it. */
+    readonly bytes: Buffer,
+    private readonly index: DataView,
+    readonly length: number,
+  ) {}
+
+  timestampMs(i: number): number {
+    return this.index.getFloat64(i * INDEX_BYTES, LITTLE_ENDIAN);
+  }
+
+  pageId(i: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + 8, LITTLE_ENDIAN);
+  }
+
+  pageAt(i: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + 12, LITTLE_ENDIAN);
+  }
+
+  pageLength(i: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + 16, LITTLE_ENDIAN);
+  }
+
+  userAt(i: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + 20, LITTLE_ENDIAN);
+  }
+
+  userLength(i: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + 24, LITTLE_ENDIAN);
+  }
+
+  userHash(i: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + 28, LITTLE_ENDIAN);
+  }
+}
+
+/** The packed events of a block, copied out of shared memory. */
+export function unpackEvents(block: SharedArrayBuffer, rawLength: number, events: number): PackedEvents {
   const indexAt = (rawLength + 7) & ~7;
   const bytes = privateCopy(block, indexAt + events * INDEX_BYTES);
-  const view = new DataView(bytes.buffer, bytes.byteOffset + indexAt, events * INDEX_BYTES);
-  for (let at = 0; at < events * INDEX_BYTES; at += INDEX_BYTES) {
-    const le = LITTLE_ENDIAN;
-    visit(bytes, view.getFloat64(at, le), view.getInt32(at + 8, le), view.getInt32(at + 12, le), view.getInt32(at + 16, le),
-      view.getInt32(at + 20, le), view.getInt32(at + 24, le), view.getInt32(at + 28, le));
-  }
+  return new PackedEvents(bytes, new DataView(bytes.buffer, bytes.byteOffset + indexAt, events * INDEX_BYTES), events);
 }

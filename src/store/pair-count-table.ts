@@ -17,6 +17,7 @@ export class PairCountTable {
   /** Counts above 2^32 - 1: "a,b" -> how many times 2^32 to add. */
   private readonly high = new Map<string, number>();
   size = 0;
+  private touched = 0;
 
   constructor(initialCapacity = 1024) {
     let capacity = 16;
@@ -45,6 +46,11 @@ export class PairCountTable {
     const count = delta < LOW ? (this.counts[at + 2] = delta) : this.carry(a, b, at, delta);
     if (++this.size > this.mask * MAX_LOAD) this.grow();
     return count;
+  }
+
+  /** Reads the slot (a, b) is looked up in first: changes nothing, brings it into cache. */
+  touch(a: number, b: number): void {
+    this.touched += this.keys[(hashPair(a, b) & this.mask) * SLOT_INTS];
   }
 
   get(a: number, b: number): number {

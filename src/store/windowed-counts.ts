@@ -24,6 +24,12 @@ export class WindowedCounts {
     return table.add(a, b);
   }
 
+  /** Reads (a, b)'s slot in the window's table, if there is one (see WindowEngine.touch). */
+  touch(windowStartMs: number, a: number, b: number): void {
+    const table = windowStartMs === this.lastStartMs ? this.lastTable : this.tables.get(windowStartMs);
+    table?.touch(a, b);
+  }
+
   /** Window starts that hold counts, ascending. */
   windowStarts(): number[] {
     return [...this.tables.keys()].sort((x, y) => x - y);

@@ -22,6 +22,7 @@ function run(input: string, chunkBytes: number, taking: boolean, maxLineBytes?: 
       this.lastLateWindows = timestampMs % 2;
       return 1;
     },
+    touch: () => {},
     lastLateWindows: 0,
     windows: timeWindows(604_800_000),
     streamTimeMs: () => 0,
