@@ -2,6 +2,9 @@ import { murmurFinish, murmurRound } from '../store/dictionary.js';
 import { ViewCache } from '../util/byte-words.js';
 import { Literal, PlainJson, digitsValue, fourDigits } from './plain-json.js';
 
+/** Geometries kept per layout (see keepGeometry): ids of up to 64 different length pairs. */
+const MAX_GEOMETRIES = 64;
+
 /** The fields the decoder looks for; `none` is any other key. */
 export const Field = { none: 0, user: 1, page: 2, time: 3 } as const;
 export type Field = (typeof Field)[keyof typeof Field];
@@ -36,6 +39,7 @@ export class LineLayout {
    * without searching for quotes. -1 until a line was matched.
    */
   private geometry: Geometry | undefined;
+  private readonly geometries = new Map<number, Geometry>();
   private timeDigits = 0;
 
   private constructor(
@@ -58,7 +62,9 @@ export class LineLayout {
   /** True when the line has this layout; the values are then in the fields above. */
   match(buf: Buffer, start: number, end: number): boolean {
     const i = this.matchValues(buf, start, end);
-    return i >= 0 && this.plain.literalEnd(buf, i, end, this.literals[3]) === end;
+    if (i < 0 || this.plain.literalEnd(buf, i, end, this.literals[3]) !== end) return false;
+    this.keepGeometry();
+    return true;
   }
 
   /**
@@ -75,12 +81,27 @@ export class LineLayout {
     return end + 1 < limit && buf[end] === 0x0d && buf[end + 1] === 0x0a ? end : -1;
   }
 
-  /** The offsets of the line just matched, for `matchFixed` (ASCII ids only). */
+  /**
+   * The offsets of the line just matched, for `matchFixed` (ASCII ids only). Ids of varying
+   * length change the geometry from line to line: each is made once and kept, up to
+   * MAX_GEOMETRIES, so that switching costs a map lookup, not an allocation.
+   */
   private keepGeometry(): void {
-    const lengths = [0, 1, 2].map((k) => (this.fields[k] === Field.user ? this.userEnd - this.userStart : this.fields[k] === Field.page ? this.pageEnd - this.pageStart : this.timeDigits));
     const g = this.geometry;
-    if (g !== undefined && g.lengths.every((n, k) => n === lengths[k])) return;
-    this.geometry = this.userAscii && this.pageAscii ? geometryOf(this.literals, this.fields, lengths) : undefined;
+    const userLength = this.userEnd - this.userStart;
+    const pageLength = this.pageEnd - this.pageStart;
+    if (g !== undefined && g.userLength === userLength && g.pageLength === pageLength && g.timeLength === this.timeDigits) return;
+    if (!this.userAscii || !this.pageAscii || userLength > 0xffff || pageLength > 0xffff) {
+      this.geometry = undefined;
+      return;
+    }
+    const key = (userLength * 0x10000 + pageLength) * 16 + this.timeDigits;
+    let next = this.geometries.get(key);
+    if (next === undefined && this.geometries.size < MAX_GEOMETRIES) {
+      const lengths = this.fields.map((f) => (f === Field.user ? userLength : f === Field.page ? pageLength : this.timeDigits));
+      this.geometries.set(key, (next = geometryOf(this.literals, this.fields, lengths)));
+    }
+    this.geometry = next;
   }
 
   /**
@@ -96,17 +117,27 @@ export class LineLayout {
     const g = this.geometry;
     if (g === undefined) return -1;
     const end = start + g.lineLength;
-    if (end >= limit || buf[end] !== 0x0a) return -1;
+    return end < limit && buf[end] === 0x0a && this.fixedAt(buf, start, g) ? end : -1;
+  }
+
+  /** `match` for a line of this geometry whose end is known (a Kafka record, a line found by a newline search). */
+  matchFixedWhole(buf: Buffer, start: number, end: number): boolean {
+    const g = this.geometry;
+    return g !== undefined && end - start === g.lineLength && this.fixedAt(buf, start, g);
+  }
+
+  /** The checks of `matchFixed` at the line's fixed offsets; sets the fields. */
+  private fixedAt(buf: Buffer, start: number, g: Geometry): boolean {
     const view = this.views.of(buf);
     const { wordAt, words, byteAt, bytes } = g;
     let diff = 0;
     for (let k = 0; k < wordAt.length; k++) diff |= view.getInt32(start + wordAt[k], true) ^ words[k];
     for (let k = 0; k < byteAt.length; k++) diff |= buf[start + byteAt[k]] ^ bytes[k];
-    if (diff !== 0) return -1;
+    if (diff !== 0) return false;
     const userHash = plainHash(buf, view, start + g.userAt, g.userLength);
-    if (userHash === undefined) return -1;
+    if (userHash === undefined) return false;
     const pageHash = plainHash(buf, view, start + g.pageAt, g.pageLength);
-    if (pageHash === undefined || !this.digitsAt(buf, view, start + g.timeAt, g.timeLength)) return -1;
+    if (pageHash === undefined || !this.digitsAt(buf, view, start + g.timeAt, g.timeLength)) return false;
     this.userHash = userHash;
     this.pageHash = pageHash;
     this.userStart = start + g.userAt;
@@ -114,7 +145,7 @@ export class LineLayout {
     this.pageStart = start + g.pageAt;
     this.pageEnd = this.pageStart + g.pageLength;
     this.userAscii = this.pageAscii = true;
-    return end;
+    return true;
   }
 
   /** `length` digits at `i`, a valid JSON integer of 1-15 digits; sets `time`. */

@@ -80,7 +80,9 @@ export class PageViewDecoder {
   decode(buf: Buffer, start: number, end: number): DecodeStatus {
     const layout = this.layout;
     let status: DecodeStatus | typeof FALLBACK;
-    if (layout !== undefined && layout.match(buf, start, end)) {
+    if (layout !== undefined && layout.matchFixedWhole(buf, start, end)) {
+      status = this.acceptHashed(buf, layout);
+    } else if (layout !== undefined && layout.match(buf, start, end)) {
       const { userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time } = layout;
       status = this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time);
     } else {

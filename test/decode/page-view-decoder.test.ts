@@ -221,6 +221,7 @@ describe('PageViewDecoder: a line with the geometry of the last one, checked at 
   it.each(sameLengths)('%s', (line) => {
     const taken = decodeTaken(line, [canonical, canonical]);
     const alone = decode(line);
+    expect(decode(line, {}, [canonical, canonical])).toEqual(alone); // its end known (a Kafka record)
     if (taken !== 'not taken') expect({ ...taken, ids: undefined }).toEqual({ ...alone, ids: undefined });
     else expect(alone.status === 'ok' && line.startsWith('{"userId":"u999"')).toBe(false);
   });
@@ -251,6 +252,7 @@ describe('PageViewDecoder: a line with the geometry of the last one, checked at 
         for (const text of odd) {
           const line = long.replace(`"${id}"`, `"${id.slice(0, at)}${text}${id.slice(at + 1)}"`);
           const taken = decodeTaken(line, [long, long]);
+          expect(decode(line, {}, [long, long])).toEqual(decode(line));
           if (taken !== 'not taken') expect({ ...taken, ids: undefined }).toEqual({ ...decode(line), ids: undefined });
           else expect(decode(line).status === 'ok' && /^[ ~{]$/.test(text)).toBe(false);
           checked++;
@@ -258,5 +260,24 @@ describe('PageViewDecoder: a line with the geometry of the last one, checked at 
       }
     }
     expect(checked).toBe(2 * 23 * 9);
+  });
+
+  it('follows ids whose lengths change from line to line, past the geometries it keeps', () => {
+    const pages = new Dictionary();
+    const users = new Dictionary();
+    const decoder = new PageViewDecoder(DEFAULT_DECODE_OPTIONS, pages, users);
+    const lines = Array.from({ length: 3000 }, (_, i) => `{"userId":"u${'x'.repeat((i * 7) % 90)}${i}","pageId":"p${'y'.repeat((i * 13) % 11)}","timestamp":${1 + ((i * 7919) % 10 ** (1 + (i % 13)))}}`);
+    const text = Buffer.from(`${lines.join('\n')}\n`);
+    let at = 0;
+    let taken = 0;
+    for (const line of lines) {
+      let end = decoder.decodeLine(text, at, text.length);
+      if (end >= 0) taken++;
+      else expect(decoder.decode(text, at, (end = at + Buffer.byteLength(line)))).toBe(DecodeStatus.ok);
+      const parsed = JSON.parse(line);
+      expect([users.name(decoder.userId), pages.name(decoder.pageId), decoder.timestampMs]).toEqual([parsed.userId, parsed.pageId, parsed.timestamp]);
+      at = end + 1;
+    }
+    expect(taken).toBeGreaterThan(2900);
   });
 });
