@@ -5,7 +5,7 @@ import type { TextSink } from '../sink/text-sink.js';
 import { MAX_LINE_BYTES, type LineHandler } from '../source/line-splitter.js';
 import { formatDurationMs } from '../util/duration.js';
 import type { WindowEngine } from '../window/engine.js';
-import type { PackedEvents } from '../parallel/event-blocks.js';
+import { EventField, type PackedEvents } from '../parallel/event-blocks.js';
 
 /** Events counted per read-ahead batch (onDecodedEvents): ~50 KB of cache lines read ahead. */
 const BATCH = 256;
@@ -76,9 +76,10 @@ export class RecordHandler implements LineHandler {
     const bytes = events.bytes;
     for (let first = 0; first < events.length; first += BATCH) {
       const last = Math.min(events.length, first + BATCH);
-      for (let i = first; i < last; i++) decoder.touchUser(events.userHash(i));
+      for (let i = first; i < last; i++) decoder.touchUser(events.int(i, EventField.userHash));
       for (let i = first; i < last; i++) {
-        decoder.adoptDecoded(bytes, events.pageId(i), events.pageAt(i), events.pageLength(i), events.userAt(i), events.userLength(i), events.userHash(i));
+        const { pageId, pageAt, pageLength, userAt, userLength, userHash } = EventField;
+        decoder.adoptDecoded(bytes, events.int(i, pageId), events.int(i, pageAt), events.int(i, pageLength), events.int(i, userAt), events.int(i, userLength), events.int(i, userHash));
         pageIds[i - first] = decoder.pageId;
         userIds[i - first] = decoder.userId;
       }

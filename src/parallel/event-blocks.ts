@@ -164,6 +164,9 @@ export class EventPacker {
   }
 }
 
+/** Where an event's int32 fields are in its index entry (see the block layout above). */
+export const EventField = { pageId: 8, pageAt: 12, pageLength: 16, userAt: 20, userLength: 24, userHash: 28 } as const;
+
 /** The events of a block as the worker reads them: event i's fields, read where they were packed. */
 export class PackedEvents {
   constructor(
@@ -177,28 +180,9 @@ export class PackedEvents {
     return this.index.getFloat64(i * INDEX_BYTES, LITTLE_ENDIAN);
   }
 
-  pageId(i: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + 8, LITTLE_ENDIAN);
-  }
-
-  pageAt(i: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + 12, LITTLE_ENDIAN);
-  }
-
-  pageLength(i: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + 16, LITTLE_ENDIAN);
-  }
-
-  userAt(i: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + 20, LITTLE_ENDIAN);
-  }
-
-  userLength(i: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + 24, LITTLE_ENDIAN);
-  }
-
-  userHash(i: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + 28, LITTLE_ENDIAN);
+  /** An int32 field of event i (an EventField). */
+  int(i: number, field: number): number {
+    return this.index.getInt32(i * INDEX_BYTES + field, LITTLE_ENDIAN);
   }
 }
 
