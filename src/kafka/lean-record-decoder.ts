@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
  * deltas of up to 7 varint bytes, sums within 2^53, no headers. Any other record is handed
  * back to kafkajs's own decoder from its first byte, so nothing is guessed. It must run
  * before kafkajs is loaded (its batch decoder takes the record decoder when it loads), in
- * every thread that consumes; when the file is not where kafkajs 2.x keeps it, nothing is
- * swapped and kafkajs works as it is. The replacement is kept honest by a test that runs
+ * every thread that consumes; with another kafkajs than 2.2.4 (its last release, the one
+ * this was checked against), nothing is swapped and kafkajs works as it is. A test runs
  * both decoders over the same record bytes, the unusual ones included.
  */
 
@@ -39,6 +39,8 @@ type RecordDecoder = (decoder: KafkaDecoder, batchContext?: BatchContext) => unk
 
 const LOG_APPEND_TIME = 1;
 const RECORD_DECODER = 'kafkajs/src/protocol/recordBatch/record/v0/decoder.js';
+/** The kafkajs whose decoder this one was checked against (its last release); any other keeps its own. */
+const KAFKAJS_VERSION = '2.2.4';
 
 let installed: boolean | undefined;
 
@@ -53,6 +55,7 @@ export function installLeanRecordDecoder(): boolean {
   const require = createRequire(import.meta.url);
   let path: string;
   try {
+    if ((require('kafkajs/package.json') as { version: string }).version !== KAFKAJS_VERSION) return false;
     path = require.resolve(RECORD_DECODER);
   } catch {
     return false;
