@@ -6,13 +6,13 @@ import { MAX_LINE_BYTES, type LineHandler } from '../source/line-splitter.js';
 import { formatDurationMs } from '../util/duration.js';
 import type { WindowEngine } from '../window/engine.js';
 import { EventField, type PackedEvents } from '../parallel/event-blocks.js';
-
-/** Events counted per read-ahead batch (onDecodedEvents): ~50 KB of cache lines read ahead. */
-const BATCH = 256;
+import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
 
 /** The engine as the handler uses it; the main thread of a two-core file count stands in for it. */
 export type EventCounter = Pick<WindowEngine, 'process' | 'touch' | 'lastLateWindows' | 'windows' | 'streamTimeMs'>;
-import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
+
+/** Events counted per read-ahead batch (onDecodedEvents): ~50 KB of cache lines read ahead. */
+const BATCH = 256;
 
 /**
  * Decodes each line, feeds valid events to the engine and accounts for every one:
@@ -73,12 +73,12 @@ export class RecordHandler implements LineHandler {
    */
   onDecodedEvents(events: PackedEvents): void {
     const { decoder, engine, summary, pageIds, userIds } = this;
+    const { pageId, pageAt, pageLength, userAt, userLength, userHash } = EventField;
     const bytes = events.bytes;
     for (let first = 0; first < events.length; first += BATCH) {
       const last = Math.min(events.length, first + BATCH);
-      for (let i = first; i < last; i++) decoder.touchUser(events.int(i, EventField.userHash));
+      for (let i = first; i < last; i++) decoder.touchUser(events.int(i, userHash));
       for (let i = first; i < last; i++) {
-        const { pageId, pageAt, pageLength, userAt, userLength, userHash } = EventField;
         decoder.adoptDecoded(bytes, events.int(i, pageId), events.int(i, pageAt), events.int(i, pageLength), events.int(i, userAt), events.int(i, userLength), events.int(i, userHash));
         pageIds[i - first] = decoder.pageId;
         userIds[i - first] = decoder.userId;

@@ -72,7 +72,7 @@ export class PageViewDecoder {
     if (users) this.userId = userLength > 0 ? users.internHashed(bytes, userAt, userAt + userLength, userHash) : users.internBytes(bytes, userAt, userAt - userLength, false);
   }
 
-  /** Reads the user dictionary's slot for an ASCII id of this hash ahead of interning it (see Dictionary.touch). */
+  /** Reads the user dictionary's slot for an ASCII id of this hash ahead of interning it (see Dictionary.touchSlot). */
   touchUser(userHash: number): void {
     (this.users as Dictionary | undefined)?.touchSlot(userHash);
   }
