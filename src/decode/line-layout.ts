@@ -1,6 +1,6 @@
-import { murmurFinish, murmurRound } from '../store/dictionary.js';
 import { ViewCache } from '../util/byte-words.js';
-import { Literal, PlainJson, digitsValue, fourDigits } from './plain-json.js';
+import { fixedDigits, geometryOf, plainHash, type Geometry } from './line-geometry.js';
+import { Literal, PlainJson } from './plain-json.js';
 
 /** Geometries kept per layout (see keepGeometry): ids of up to 64 different length pairs. */
 const MAX_GEOMETRIES = 64;
@@ -34,9 +34,9 @@ export class LineLayout {
   private readonly plain = new PlainJson();
   private readonly views = new ViewCache();
   /**
-   * The value lengths of the last line matched (its geometry): a line with the same
-   * lengths has every literal and value at the same offsets, so `matchFixed` checks it
-   * without searching for quotes. -1 until a line was matched.
+   * The offsets in a line with the value lengths of the last line matched (its geometry):
+   * a line with the same lengths has every literal and value at the same offsets, so
+   * `matchFixed` checks it without searching for quotes. Undefined until a line matched.
    */
   private geometry: Geometry | undefined;
   private readonly geometries = new Map<number, Geometry>();
@@ -77,7 +77,10 @@ export class LineLayout {
     const i = this.matchValues(buf, start, limit);
     const end = i < 0 ? -1 : this.plain.literalEnd(buf, i, limit, this.literals[3]);
     if (end < 0) return -1;
-    if (end < limit && buf[end] === 0x0a) return this.keepGeometry(), end;
+    if (end < limit && buf[end] === 0x0a) {
+      this.keepGeometry();
+      return end;
+    }
     return end + 1 < limit && buf[end] === 0x0d && buf[end + 1] === 0x0a ? end : -1;
   }
 
@@ -99,13 +102,15 @@ export class LineLayout {
     let next = this.geometries.get(key);
     if (next === undefined && this.geometries.size < MAX_GEOMETRIES) {
       const lengths = this.fields.map((f) => (f === Field.user ? userLength : f === Field.page ? pageLength : this.timeDigits));
-      this.geometries.set(key, (next = geometryOf(this.literals, this.fields, lengths)));
+      const order = { user: this.fields.indexOf(Field.user), page: this.fields.indexOf(Field.page), time: this.fields.indexOf(Field.time) };
+      next = geometryOf(this.literals, lengths, order);
+      this.geometries.set(key, next);
     }
     this.geometry = next;
   }
 
   /**
-   * `matchLine` for a line with the geometry of the last one (see `lengths`), ending in LF:
+   * `matchLine` for a line with the geometry of the last one (see `geometry`), ending in LF:
    * every literal is compared at its offset, every id byte checked to be plain printable
    * ASCII (no quote, backslash or control byte: four at a time, the test of
    * PlainJson.stringEnd) and hashed in the same pass, every digit checked; the byte after
@@ -137,7 +142,10 @@ export class LineLayout {
     const userHash = plainHash(buf, view, start + g.userAt, g.userLength);
     if (userHash === undefined) return false;
     const pageHash = plainHash(buf, view, start + g.pageAt, g.pageLength);
-    if (pageHash === undefined || !this.digitsAt(buf, view, start + g.timeAt, g.timeLength)) return false;
+    if (pageHash === undefined) return false;
+    const time = fixedDigits(buf, view, start + g.timeAt, g.timeLength);
+    if (time < 0) return false;
+    this.time = time;
     this.userHash = userHash;
     this.pageHash = pageHash;
     this.userStart = start + g.userAt;
@@ -148,25 +156,7 @@ export class LineLayout {
     return true;
   }
 
-  /** `length` digits at `i`, a valid JSON integer of 1-15 digits; sets `time`. */
-  private digitsAt(buf: Buffer, view: DataView, i: number, length: number): boolean {
-    if (length > 15 || (length > 1 && buf[i] === 0x30)) return false;
-    const end = i + length;
-    let value = 0;
-    for (; i + 8 <= end; i += 8) {
-      const high = view.getInt32(i, true);
-      const low = view.getInt32(i + 4, true);
-      if (!fourDigits(high) || !fourDigits(low)) return false;
-      value = value * 1e8 + digitsValue(high) * 1e4 + digitsValue(low);
-    }
-    for (; i < end; i++) {
-      const b = buf[i];
-      if (b < 0x30 || b > 0x39) return false;
-      value = value * 10 + (b - 0x30);
-    }
-    this.time = value;
-    return true;
-  }
+
 
   /** Matches the literals before and the values of the three fields; the index after the last value, or -1. */
   private matchValues(buf: Buffer, start: number, end: number): number {
@@ -192,78 +182,4 @@ export class LineLayout {
     }
     return i;
   }
-}
-
-/**
- * Where everything is in a line of given value lengths, counted from the line's start:
- * the literals as words and bytes to compare, each value's offset and length.
- */
-interface Geometry {
-  readonly lengths: readonly number[];
-  readonly lineLength: number;
-  readonly wordAt: Int32Array;
-  readonly words: Int32Array;
-  readonly byteAt: Int32Array;
-  readonly bytes: Int32Array;
-  readonly userAt: number;
-  readonly userLength: number;
-  readonly pageAt: number;
-  readonly pageLength: number;
-  readonly timeAt: number;
-  readonly timeLength: number;
-}
-
-function geometryOf(literals: readonly Literal[], fields: readonly Field[], lengths: number[]): Geometry {
-  const wordAt: number[] = [], words: number[] = [], byteAt: number[] = [], bytes: number[] = [];
-  const valueAt = [0, 0, 0];
-  let at = 0;
-  for (let k = 0; k < 4; k++) {
-    const literal = literals[k];
-    const n = literal.bytes.length;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) wordAt.push(at + j), words.push(literal.view.getInt32(j, true));
-    for (; j < n; j++) byteAt.push(at + j), bytes.push(literal.bytes[j]);
-    at += n;
-    if (k < 3) (valueAt[k] = at), (at += lengths[k]);
-  }
-  const of = (field: Field) => fields.indexOf(field);
-  return {
-    lengths,
-    lineLength: at,
-    wordAt: Int32Array.from(wordAt),
-    words: Int32Array.from(words),
-    byteAt: Int32Array.from(byteAt),
-    bytes: Int32Array.from(bytes),
-    userAt: valueAt[of(Field.user)],
-    userLength: lengths[of(Field.user)],
-    pageAt: valueAt[of(Field.page)],
-    pageLength: lengths[of(Field.page)],
-    timeAt: valueAt[of(Field.time)],
-    timeLength: lengths[of(Field.time)],
-  };
-}
-
-/**
- * `hashBytes` of `buf[i, i + length)` if every byte is printable ASCII other than a quote or
- * a backslash, else undefined. The same murmur rounds as hashBytes, over the words checked.
- */
-function plainHash(buf: Buffer, view: DataView, i: number, length: number): number | undefined {
-  const end = i + length;
-  let bad = 0;
-  let h = 0x9747b28c;
-  for (; i + 4 <= end; i += 4) {
-    const w = view.getInt32(i, true);
-    const q = w ^ 0x22222222;
-    const s = w ^ 0x5c5c5c5c;
-    bad |= ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((w - 0x20202020) & ~w) | w;
-    h = murmurRound(h, w);
-  }
-  let tail = 0;
-  for (let shift = 0; i < end; i++, shift += 8) {
-    const b = buf[i];
-    if (b === 0x22 || b === 0x5c || b < 0x20 || b >= 0x80) return undefined;
-    tail |= b << shift;
-  }
-  if ((bad & 0x80808080) !== 0) return undefined;
-  return murmurFinish(h, tail, length);
 }
