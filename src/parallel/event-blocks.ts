@@ -1,5 +1,5 @@
 import { Dictionary, hashBytes, type IdInterner } from '../store/dictionary.js';
-import { privateCopy, type BlockPool } from './record-blocks.js';
+import type { BlockPool } from './record-blocks.js';
 
 /**
  * Decoded events handed to the count worker together with the bytes they came from, when
@@ -186,9 +186,14 @@ export class PackedEvents {
   }
 }
 
-/** The packed events of a block, copied out of shared memory. */
+/**
+ * The packed events of a block, read where they are in shared memory: the main thread
+ * does not touch a block again before the worker's ack. (Copying each block out first,
+ * as Kafka record blocks are, cost the worker ~55 ms per 5M events and gained nothing
+ * measurable.)
+ */
 export function unpackEvents(block: SharedArrayBuffer, rawLength: number, events: number): PackedEvents {
   const indexAt = (rawLength + 7) & ~7;
-  const bytes = privateCopy(block, indexAt + events * INDEX_BYTES);
-  return new PackedEvents(bytes, new DataView(bytes.buffer, bytes.byteOffset + indexAt, events * INDEX_BYTES), events);
+  const bytes = Buffer.from(block, 0, indexAt + events * INDEX_BYTES);
+  return new PackedEvents(bytes, new DataView(block, indexAt, events * INDEX_BYTES), events);
 }
