@@ -75,11 +75,6 @@ export async function countInWorker(
         .then(() => finalRows.write(message))
         .then(() => worker.postMessage({ type: 'rowsWritten', block: message.block } satisfies ToCountWorker))
         .catch(fail);
-    } else if (message.type === 'encoded') {
-      writes = writes
-        .then(() => finalRows.writeEncoded(message))
-        .then(() => worker.postMessage({ type: 'encodedWritten', block: message.block } satisfies ToCountWorker))
-        .catch(fail);
     } else if (message.type === 'done') {
       finished = true;
       settle.resolve(message.summary);

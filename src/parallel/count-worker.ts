@@ -59,7 +59,7 @@ const summaryRead = () => eventsRead;
 const progress = { start() {}, update: (_work: number, events: number) => void (eventsRead = events), stop() {} };
 
 /** `--emit final`: the main thread encodes and writes the final rows of line formats. */
-const shipper = config.emit === 'final' ? new WorkerRowShipper(config, post) : undefined;
+const shipper = config.emit === 'final' ? new WorkerRowShipper(post) : undefined;
 
 const messageFeed: Feed = {
   total: undefined,
@@ -81,7 +81,6 @@ const messageFeed: Feed = {
         if (message.type === 'start') return;
         if (message.type === 'written') return unwritten.shift()?.();
         if (message.type === 'rowsWritten') return shipper?.released(message.block);
-        if (message.type === 'encodedWritten') return shipper?.releasedBytes(message.block);
         if (message.type === 'end') return enqueue(resolve);
         enqueue(async () => {
           if (message.type === 'events') handler.onDecodedEvents(unpackEvents(message.block, message.rawLength, message.events));

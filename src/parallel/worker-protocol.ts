@@ -15,9 +15,7 @@ export type ToCountWorker =
   /** The oldest `write` chunk reached its sink: the worker may send more (output backpressure). */
   | { type: 'written' }
   /** A block of `rows` was encoded and written: the worker may fill it again. */
-  | { type: 'rowsWritten'; block: SharedArrayBuffer }
-  /** A chunk of rows the worker encoded was written: the worker may fill it again. */
-  | { type: 'encodedWritten'; block: SharedArrayBuffer };
+  | { type: 'rowsWritten'; block: SharedArrayBuffer };
 
 /** Count worker -> main thread. */
 export type FromCountWorker =
@@ -28,8 +26,6 @@ export type FromCountWorker =
   | { type: 'names'; pages: SharedNames; users: SharedNames }
   /** `rows` rows of one window and aggregation: page ids, user ids, counts (see RowShipper). */
   | { type: 'rows'; aggregation: Aggregation; startMs: number; endMs: number; block: SharedArrayBuffer; rows: number }
-  /** Rows the worker encoded itself (the main thread was behind): `length` bytes to write as they are, in order with `rows`. */
-  | { type: 'encoded'; block: SharedArrayBuffer; length: number }
   | { type: 'done'; summary: CountSummary }
   | WorkerError;
 

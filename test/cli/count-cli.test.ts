@@ -307,11 +307,10 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
     expect(viaStdin).toEqual(one);
   });
 
-  // The worker sorts the final rows and ships them in blocks of 16,384 (sixteen in flight)
-  // to the main thread, which encodes them; once all sixteen wait, the worker encodes the
-  // next blocks itself: 300k rows in one window reuse every block, and both threads encode.
-  it.each(['csv', 'ndjson'])('ships a window of 300k final rows in blocks, in order (-f %s)', async (format) => {
-    const lines = Array.from({ length: 300_000 }, (_, i) => `{"userId":"u${(i * 7919) % 300_000}","pageId":"p${i % 50}","timestamp":${1617300000000 + i}}`);
+  // The worker sorts the final rows and ships them in blocks of 16,384 (four in flight) to
+  // the main thread, which encodes them: 100k rows in one window reuse every block.
+  it.each(['csv', 'ndjson'])('ships a window of 100k final rows in blocks, in order (-f %s)', async (format) => {
+    const lines = Array.from({ length: 100_000 }, (_, i) => `{"userId":"u${(i * 7919) % 100_000}","pageId":"p${i % 50}","timestamp":${1617300000000 + i}}`);
     const dir = tempDir();
     writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n{"userId":"usér","pageId":"p\\"q,1","timestamp":1617300000000}\n`);
     const args = ['--by', 'both', '-f', format, '--grace', 'unbounded', '-q'];
@@ -319,7 +318,7 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
     const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', '-o', 'two.out', ...args], { cwd: dir });
     expect(two.code).toBe(0);
     const one = readFileSync(join(dir, 'one.out'), 'utf8');
-    expect(one.split('\n').length).toBeGreaterThan(300_050);
+    expect(one.split('\n').length).toBeGreaterThan(100_050);
     expect(one).toContain('usér');
     expect(readFileSync(join(dir, 'two.out'), 'utf8')).toBe(one);
   });
