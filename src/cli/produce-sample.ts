@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { groupDigits } from '../format/formatter.js';
-import { runProduceSample, type ProduceSummary } from '../run-produce-sample.js';
+import type { ProduceSummary } from '../run-produce-sample.js';
 import type { CliIo } from './io.js';
 import { addKafkaConnectionOptions } from './kafka-options.js';
 import { DEFAULT_PARTITIONS, produceSampleConfigFrom, type ProduceSampleFlags } from './produce-sample-options.js';
@@ -51,6 +51,8 @@ export function produceSampleCommand(io: CliIo): Command {
     .action(async (flags: ProduceSampleFlags & { quiet?: boolean }) => {
       const config = produceSampleConfigFrom(flags, io.env, io.cwd);
       const started = io.now();
+      // Loaded when used: a count does not pay for the sample generator's modules.
+      const { runProduceSample } = await import('../run-produce-sample.js');
       const summary = await runProduceSample(config, {
         stdout: io.stdout,
         stderr: io.stderr,

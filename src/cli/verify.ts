@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { MismatchError, UsageError } from '../errors.js';
-import { caseLabel, findCases, runCase, type CliRunner } from '../verify/fixture-cases.js';
+import type { CliRunner } from '../verify/fixture-cases.js';
 import type { CliIo } from './io.js';
 
 const CASE_HELP = `
@@ -22,6 +22,7 @@ export function verifyCommand(io: CliIo, run: CliRunner): Command {
     .option('-q, --quiet', 'print only failures')
     .addHelpText('after', CASE_HELP)
     .action(async (dirs: string[], flags: { update?: boolean; quiet?: boolean }) => {
+      const { caseLabel, findCases, runCase } = await import('../verify/fixture-cases.js'); // loaded when used
       const cases = await findCases(dirs, io.cwd);
       if (cases.length === 0) throw new UsageError(`no fixture cases (directories with a 'cmd' file) under ${dirs.join(', ')}`);
       let failed = 0;
