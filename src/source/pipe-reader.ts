@@ -17,9 +17,9 @@ const SLOT_BYTES = 1 << 20;
  * took 1.2x the time of the same file.
  *
  * Chunks come in order: the rest of each full slot, and, whenever this thread would
- * otherwise wait, the bytes already read into the slot being filled. Each chunk is a copy
- * in one reused buffer (V8 reads shared memory slowly in hot loops), valid until the next
- * is requested. `fallback` reads the pipe the ordinary way when it cannot be reopened.
+ * otherwise wait, the bytes already read into the slot being filled. Each chunk is a view
+ * of the shared memory, valid until the next is requested (copying each into a private
+ * buffer cost a memcpy of the whole input and gained nothing measurable). `fallback` reads the pipe the ordinary way when it cannot be reopened.
  * When the run stops early, a byte written into the pipe through a second opening ends a
  * read still waiting for an idle writer (`tail -f`), which would otherwise hold up the
  * process's exit.
@@ -54,10 +54,11 @@ class PipeReader {
   private readonly data: Uint8Array;
   private readonly messages = new MessageQueue();
   private readonly worker: Worker;
-  private readonly chunk = Buffer.allocUnsafe(SLOT_BYTES);
   // The slot whose bytes come next, and how many of them were taken already.
   private slot = 0;
   private taken = 0;
+  /** A full slot whose last chunk was yielded, freed when the next chunk is asked for (-1: none). */
+  private usedSlot = -1;
 
   constructor(readonly path: string) {
     this.shared = {
@@ -84,6 +85,7 @@ class PipeReader {
     let ended = false;
     try {
       for (;;) {
+        this.freeTakenSlot(); // the chunk yielded from it was used: the reader may refill it
         if (messages.isEmpty()) {
           const bytes = this.takeBeforeWaiting();
           if (bytes) {
@@ -139,24 +141,36 @@ class PipeReader {
     return filling ? this.take(Atomics.load(this.control, slotCell(this.slot, 'filled'))) : undefined;
   }
 
-  /** The rest of the slot the reader handed over (`full`); frees it for the reader. */
+  /**
+   * The rest of the slot the reader handed over (`full`). The slot is freed for the reader
+   * once the chunk was used (freeTakenSlot, when the next chunk is asked for).
+   */
   private takeFullSlot(): Buffer | undefined {
     const bytes = this.take(Atomics.load(this.control, slotCell(this.slot, 'filled')));
-    Atomics.store(this.control, slotCell(this.slot, 'state'), SlotState.free); // copied: it may be filled again
-    Atomics.notify(this.control, slotCell(this.slot, 'state'));
+    this.usedSlot = this.slot;
     this.slot = (this.slot + 1) % SLOTS;
     this.taken = 0;
     return bytes;
   }
 
-  /** The bytes of the next slot from `taken` up to `filled`, copied as the next chunk (undefined: none). */
+  private freeTakenSlot(): void {
+    if (this.usedSlot < 0) return;
+    Atomics.store(this.control, slotCell(this.usedSlot, 'state'), SlotState.free);
+    Atomics.notify(this.control, slotCell(this.usedSlot, 'state'));
+    this.usedSlot = -1;
+  }
+
+  /**
+   * The bytes of the next slot from `taken` up to `filled`, as the next chunk (undefined:
+   * none): a view of the shared memory, which the reader leaves alone until the slot is
+   * freed (it only appends past `filled` to the slot being filled).
+   */
   private take(filled: number): Buffer | undefined {
     if (filled <= this.taken) return undefined;
     const from = this.slot * SLOT_BYTES;
-    this.chunk.set(this.data.subarray(from + this.taken, from + filled));
-    const length = filled - this.taken;
+    const bytes = Buffer.from(this.data.buffer, from + this.taken, filled - this.taken);
     this.taken = filled;
-    return this.chunk.subarray(0, length);
+    return bytes;
   }
 }
 
