@@ -156,8 +156,6 @@ export class LineLayout {
     return true;
   }
 
-
-
   /** Matches the literals before and the values of the three fields; the index after the last value, or -1. */
   private matchValues(buf: Buffer, start: number, end: number): number {
     const plain = this.plain;

@@ -19,7 +19,8 @@ const SLOT_BYTES = 1 << 20;
  * Chunks come in order: the rest of each full slot, and, whenever this thread would
  * otherwise wait, the bytes already read into the slot being filled. Each chunk is a view
  * of the shared memory, valid until the next is requested (copying each into a private
- * buffer cost a memcpy of the whole input and gained nothing measurable). `fallback` reads the pipe the ordinary way when it cannot be reopened.
+ * buffer cost a memcpy of the whole input and gained nothing measurable). `fallback`
+ * reads the pipe the ordinary way when it cannot be reopened.
  * When the run stops early, a byte written into the pipe through a second opening ends a
  * read still waiting for an idle writer (`tail -f`), which would otherwise hold up the
  * process's exit.
