@@ -144,7 +144,10 @@ function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handove
   const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
   const decoder = new PageViewDecoder(config.decode, packer.pages, config.aggregations.includes('user-page') ? packer.users : undefined);
   const packing = {
-    process: (_stream: number, timestampMs: number) => (packer.commit(timestampMs), 1),
+    process: (_stream: number, timestampMs: number) => {
+      packer.commit(timestampMs);
+      return 1; // "windows updated": lateness is for the worker to decide
+    },
     touch: () => {},
     lastLateWindows: 0,
     windows: config.windows,

@@ -70,7 +70,10 @@ export class TextSink {
     if (this.failure) throw this.failure;
     if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve) => {
-        const done = () => (this.stream.off('drain', done), this.stream.off('error', done), this.stream.off('close', done), resolve());
+        const done = () => {
+          this.stream.off('drain', done).off('error', done).off('close', done);
+          resolve();
+        };
         this.stream.on('drain', done).on('error', done).on('close', done);
       });
     }
@@ -139,8 +142,9 @@ export class AtomicFileSink extends TextSink {
     await super.abort();
     const stream = this.stream as WriteStream;
     await new Promise<void>((resolve) => {
-      if (stream.closed) resolve();
-      else stream.destroy(), stream.once('close', () => resolve());
+      if (stream.closed) return resolve();
+      stream.once('close', () => resolve());
+      stream.destroy();
     });
     await unlink(this.tempPath).catch(() => {});
   }
