@@ -56,7 +56,7 @@ export async function countThrough(
     users.seal();
     await writer.flushClosed();
     if (config.emit === 'final') await writer.writeAllWindows();
-    else if (config.emit === 'closed') summary.openRowsNotWritten = (engine.pageCounts?.keyCount ?? 0) + (engine.userPageCounts?.keyCount ?? 0);
+    else if (config.emit === 'closed') summary.openRowsNotWritten = engine.keyCount;
     writer.end();
     progress?.stop();
     await deadLetter?.commit();

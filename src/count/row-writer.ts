@@ -75,12 +75,8 @@ export class RowWriter implements EngineListener {
 
   private async writeWindow(startMs: number, shipper?: RowShipper): Promise<void> {
     const endMs = startMs + this.engine.windows.sizeMs;
-    const groups: [Aggregation, typeof this.engine.pageCounts][] = [
-      ['page', this.engine.pageCounts],
-      ['user-page', this.engine.userPageCounts],
-    ];
-    for (const [aggregation, counts] of groups) {
-      const table = counts?.table(startMs);
+    for (const aggregation of ['page', 'user-page'] as const) {
+      const table = this.engine.table(aggregation, startMs);
       if (!table || table.size === 0) continue;
       const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
       const layout = this.formatter.layout?.(aggregation, startMs, endMs);

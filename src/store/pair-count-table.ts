@@ -64,6 +64,25 @@ export class PairCountTable {
     }
   }
 
+  /**
+   * The counts summed per `a`, as (a, 0) entries: per page, from per user and page. The ids
+   * are dense, so the sums go into an array, at a + 1: an empty slot (a = EMPTY = -1, count
+   * 0) adds 0 to sums[0] instead of taking a branch that half the slots would mispredict
+   * (a window of 500k entries: 7 -> 4 ms; with a hash table per entry, 15 ms).
+   */
+  totalsByA(): PairCountTable {
+    const { keys, counts } = this;
+    const end = (this.mask + 1) * SLOT_INTS;
+    let maxA = -1;
+    for (let at = 0; at < end; at += SLOT_INTS) maxA = Math.max(maxA, keys[at]);
+    const sums = new Float64Array(maxA + 2);
+    for (let at = 0; at < end; at += SLOT_INTS) sums[keys[at] + 1] += counts[at + 2];
+    for (const [key, wraps] of this.high) sums[Number(key.slice(0, key.indexOf(','))) + 1] += wraps * LOW;
+    const totals = new PairCountTable();
+    for (let a = 0; a <= maxA; a++) if (sums[a + 1] > 0) totals.add(a, 0, sums[a + 1]);
+    return totals;
+  }
+
   /** Calls `visit` for every entry, in slot order (unordered). */
   forEach(visit: (a: number, b: number, count: number) => void): void {
     for (const slot of this.usedSlots()) visit(this.aAt(slot), this.bAt(slot), this.countAt(slot));

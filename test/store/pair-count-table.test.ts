@@ -35,6 +35,22 @@ describe('PairCountTable', () => {
   });
 });
 
+describe('PairCountTable.totalsByA', () => {
+  it('sums the counts of each a over every b, exactly past 2^32', () => {
+    const table = new PairCountTable(16);
+    for (let i = 0; i < 5000; i++) table.add(i % 7, i, 1 + (i % 3));
+    table.add(3, 99_999, 2 ** 32 + 5);
+    const totals = table.totalsByA();
+    const expected = Array.from({ length: 7 }, (_, a) => {
+      let sum = a === 3 ? 2 ** 32 + 5 : 0;
+      for (let i = a; i < 5000; i += 7) sum += 1 + (i % 3);
+      return sum;
+    });
+    expect(totals.size).toBe(7);
+    expect(Array.from({ length: 7 }, (_, a) => totals.get(a, 0))).toEqual(expected);
+  });
+});
+
 describe('sortedEntries', () => {
   it('orders by page then user, comparing code units (not locale)', () => {
     const pages = new Dictionary();

@@ -19,7 +19,7 @@ function run(windows: TimeWindows, events: Event[], emit: EmitMode = 'final', ag
   const applied = events.map(([stream, t, page, user]) => engine.process(stream, t, page, user));
   const final: string[] = [];
   for (const start of engine.windowStarts()) {
-    engine.pageCounts?.table(start)?.forEach((page, _b, count) => final.push(`${start} p${page} = ${count}`));
+    engine.table('page', start)?.forEach((page, _b, count) => final.push(`${start} p${page} = ${count}`));
   }
   return { applied, updates, closed, final: final.sort(), stats: engine.stats };
 }
@@ -122,5 +122,27 @@ describe('WindowEngine: the reference application sample', () => {
     const r = run(timeWindows(week, week, Infinity), events);
     expect(r.stats.counted).toBe(11);
     expect(r.final).toHaveLength(7);
+  });
+});
+
+describe('WindowEngine: both aggregations', () => {
+  // Per-page counts are summed from the per-user-page ones when rows are written per
+  // window: they must be the numbers a per-page engine counts, late events included.
+  const events: Event[] = Array.from({ length: 3000 }, (_, i) => [i % 2, Math.floor(i / 8) + ((i * 37) % 11) - (i % 13 === 0 ? 20 : 0) - (i % 97 === 0 ? 60 : 0) + 60, (i * 13) % 11, (i * 7) % 17]);
+  const pageRows = (engine: WindowEngine) => engine.windowStarts().flatMap((start) => {
+    const rows: string[] = [];
+    engine.table('page', start)?.forEach((page, _b, count) => rows.push(`${start} p${page} = ${count}`));
+    return rows.sort();
+  });
+  const listener: EngineListener = { onUpdate: () => {}, onWindowClosed: () => {} };
+
+  it.each(['final', 'closed'] as const)('gives the per-page counts of a per-page engine (--emit %s, hopping, grace, late events)', (emit) => {
+    const windows = timeWindows(50, 20, 5);
+    const both = new WindowEngine(windows, ['page', 'user-page'], emit, listener);
+    const pagesOnly = new WindowEngine(windows, ['page'], emit, listener);
+    for (const [stream, t, page, user] of events) expect(both.process(stream, t, page, user)).toBe(pagesOnly.process(stream, t, page, user));
+    expect([both.stats.late > 0, both.stats.partiallyLate > 0]).toEqual([true, true]);
+    expect(pageRows(both)).toEqual(pageRows(pagesOnly));
+    expect(pageRows(both).length).toBeGreaterThan(100);
   });
 });
