@@ -175,8 +175,15 @@ export class LineLayout {
       const valueStart = i;
       i = plain.stringEnd(buf, i, end);
       if (i <= valueStart) return -1; // -1, or empty
-      if (field === Field.user) (this.userStart = valueStart), (this.userEnd = i), (this.userAscii = plain.ascii);
-      else (this.pageStart = valueStart), (this.pageEnd = i), (this.pageAscii = plain.ascii);
+      if (field === Field.user) {
+        this.userStart = valueStart;
+        this.userEnd = i;
+        this.userAscii = plain.ascii;
+      } else {
+        this.pageStart = valueStart;
+        this.pageEnd = i;
+        this.pageAscii = plain.ascii;
+      }
     }
     return i;
   }

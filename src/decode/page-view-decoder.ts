@@ -145,10 +145,16 @@ export class PageViewDecoder {
         const valueStart = ++i;
         i = plain.stringEnd(buf, i, end);
         if (i < 0) return FALLBACK;
-        if (field === Field.user) (userStart = valueStart), (userEnd = i), (userAscii = plain.ascii);
-        else if (field === Field.page) (pageStart = valueStart), (pageEnd = i), (pageAscii = plain.ascii);
-        else if (field === Field.time) return FALLBACK;
-        if (value < 3) (this.spans[2 * value] = valueStart), (this.spans[2 * value + 1] = i);
+        if (field === Field.user) {
+          userStart = valueStart;
+          userEnd = i;
+          userAscii = plain.ascii;
+        } else if (field === Field.page) {
+          pageStart = valueStart;
+          pageEnd = i;
+          pageAscii = plain.ascii;
+        } else if (field === Field.time) return FALLBACK;
+        if (value < 3) this.setSpan(value, valueStart, i);
         i++;
       } else if (c >= 0x30 && c <= 0x39) {
         // Only plain non-negative integers; everything else falls back.
@@ -158,7 +164,7 @@ export class PageViewDecoder {
         if (buf[i] === 0x2e || buf[i] === 0x65 || buf[i] === 0x45) return FALLBACK; // . e E
         if (field === Field.time) time = plain.integer;
         else if (field !== Field.none) return FALLBACK;
-        if (value < 3) (this.spans[2 * value] = numberStart), (this.spans[2 * value + 1] = i);
+        if (value < 3) this.setSpan(value, numberStart, i);
       } else if (field === Field.none && (c === 0x74 || c === 0x66 || c === 0x6e)) {
         const after = matchLiteral(plain, buf, i, end);
         if (after < 0) return FALLBACK;
@@ -190,6 +196,12 @@ export class PageViewDecoder {
     this.pageId = this.pages.internBytes(buf, pageStart, pageEnd, pageAscii);
     if (this.users) this.userId = this.users.internBytes(buf, userStart, userEnd, userAscii);
     return DecodeStatus.ok;
+  }
+
+  /** Where the `value`-th value of the line is: learned with the line's layout. */
+  private setSpan(value: number, start: number, end: number): void {
+    this.spans[2 * value] = start;
+    this.spans[2 * value + 1] = end;
   }
 
   private fieldOf(buf: Buffer, start: number, end: number): Field {
