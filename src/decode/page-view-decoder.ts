@@ -1,5 +1,6 @@
 import type { Dictionary, IdInterner } from '../store/dictionary.js';
 import { Field, LineLayout } from './line-layout.js';
+import { MAX_TIMESTAMP_MS, parseRecord } from './parsed-record.js';
 import { Literal, PlainJson } from './plain-json.js';
 
 export interface DecodeOptions {
@@ -19,8 +20,6 @@ export const DEFAULT_DECODE_OPTIONS: DecodeOptions = {
 export const DecodeStatus = { ok: 0, blank: 1, invalid: 2 } as const;
 export type DecodeStatus = (typeof DecodeStatus)[keyof typeof DecodeStatus];
 
-/** The largest timestamp a JavaScript Date (and ISO-8601 output) can represent. */
-const MAX_TIMESTAMP_MS = 8.64e15;
 const FALLBACK = -1;
 const LEARNABLE = (1 << Field.user) | (1 << Field.page) | (1 << Field.time);
 
@@ -213,61 +212,17 @@ export class PageViewDecoder {
   }
 
   private decodeSlow(buf: Buffer, start: number, end: number): DecodeStatus {
-    const text = buf.toString('utf8', start, end);
-    if (text.trim() === '') return DecodeStatus.blank;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      return this.invalid('not valid JSON');
+    const parsed = parseRecord(buf.toString('utf8', start, end), this.options);
+    if (parsed === 'blank') return DecodeStatus.blank;
+    if ('reason' in parsed) {
+      this.reason = parsed.reason;
+      return DecodeStatus.invalid;
     }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return this.invalid('not a JSON object');
-    }
-    const record = value as Record<string, unknown>;
-    const { userField, pageField, timeField } = this.options;
-    const user = this.stringField(record, userField);
-    if (user === undefined) return DecodeStatus.invalid;
-    const page = this.stringField(record, pageField);
-    if (page === undefined) return DecodeStatus.invalid;
-    const timestampMs = this.timeFieldMs(record, timeField);
-    if (timestampMs === undefined) return DecodeStatus.invalid;
-    this.timestampMs = timestampMs;
-    this.pageId = this.pages.intern(page);
-    if (this.users) this.userId = this.users.intern(user);
+    this.timestampMs = parsed.timestampMs;
+    this.pageId = this.pages.intern(parsed.page);
+    if (this.users) this.userId = this.users.intern(parsed.user);
     return DecodeStatus.ok;
   }
-
-  private stringField(record: Record<string, unknown>, name: string): string | undefined {
-    if (!Object.hasOwn(record, name)) return void this.invalid(`missing field "${name}"`);
-    const value = record[name];
-    if (typeof value !== 'string') return void this.invalid(`field "${name}" is ${describe(value)}, not a string`);
-    if (value === '') return void this.invalid(`field "${name}" is empty`);
-    return value;
-  }
-
-  private timeFieldMs(record: Record<string, unknown>, name: string): number | undefined {
-    if (!Object.hasOwn(record, name)) return void this.invalid(`missing field "${name}"`);
-    const value = record[name];
-    if (typeof value !== 'number') return void this.invalid(`field "${name}" is ${describe(value)}, not a number`);
-    if (value < 0) return void this.invalid(`field "${name}" is negative (${value})`);
-    // Seconds may carry a fraction (1617159755.012); they are rounded to whole milliseconds.
-    const ms = this.timeScale === 1 ? value : Math.round(value * this.timeScale);
-    if (!Number.isInteger(ms)) return void this.invalid(`field "${name}" is not a whole number of milliseconds (${value})`);
-    if (ms > MAX_TIMESTAMP_MS) return void this.invalid(`field "${name}" is out of range (${value})`);
-    return ms;
-  }
-
-  private invalid(reason: string): DecodeStatus {
-    this.reason = reason;
-    return DecodeStatus.invalid;
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function skipWhitespace(buf: Buffer, i: number, end: number): number {
