@@ -96,6 +96,27 @@ export function plainHash(buf: Buffer, view: DataView, i: number, length: number
 }
 
 /**
+ * plainHash's test without the hash (written out again, for the same reason), for an id
+ * that is checked but not counted: user ids under `--by page` (5M events per page, 10
+ * alternating runs, medians 1.425 -> 1.38 s).
+ */
+export function isPlainAt(buf: Buffer, view: DataView, i: number, length: number): boolean {
+  const end = i + length;
+  let bad = 0;
+  for (; i + 4 <= end; i += 4) {
+    const w = view.getInt32(i, true);
+    const q = w ^ 0x22222222;
+    const s = w ^ 0x5c5c5c5c;
+    bad |= ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((w - 0x20202020) & ~w) | w;
+  }
+  for (; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x22 || b === 0x5c || b < 0x20 || b >= 0x80) return false;
+  }
+  return (bad & 0x80808080) === 0;
+}
+
+/**
  * The value of `length` digits at `i` that form a JSON integer of 1-15 digits, else -1:
  * PlainJson.integerEnd for a length known in advance (calling integerEnd instead measured
  * slower in the same micro-benchmark).

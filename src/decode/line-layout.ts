@@ -1,5 +1,5 @@
 import { ViewCache } from '../util/byte-words.js';
-import { fixedDigits, geometryOf, plainHash, type Geometry } from './line-geometry.js';
+import { fixedDigits, geometryOf, isPlainAt, plainHash, type Geometry } from './line-geometry.js';
 import { Literal, PlainJson } from './plain-json.js';
 
 /** Geometries kept per layout (see keepGeometry): ids of up to 64 different length pairs. */
@@ -30,6 +30,8 @@ export class LineLayout {
   time = 0;
   /** Set by `matchFixed` (ASCII ids only): each id's `hashBytes`, computed while it was checked. */
   userHash = 0;
+  /** False when no aggregation counts users (`--by page`): the user id is only checked, `userHash` stays 0. */
+  hashUsers = true;
   pageHash = 0;
   private readonly plain = new PlainJson();
   private readonly views = new ViewCache();
@@ -139,8 +141,14 @@ export class LineLayout {
     for (let k = 0; k < wordAt.length; k++) diff |= view.getInt32(start + wordAt[k], true) ^ words[k];
     for (let k = 0; k < byteAt.length; k++) diff |= buf[start + byteAt[k]] ^ bytes[k];
     if (diff !== 0) return false;
-    const userHash = plainHash(buf, view, start + g.userAt, g.userLength);
-    if (userHash === undefined) return false;
+    let userHash = 0;
+    if (!this.hashUsers) {
+      if (!isPlainAt(buf, view, start + g.userAt, g.userLength)) return false;
+    } else {
+      const hash = plainHash(buf, view, start + g.userAt, g.userLength);
+      if (hash === undefined) return false;
+      userHash = hash;
+    }
     const pageHash = plainHash(buf, view, start + g.pageAt, g.pageLength);
     if (pageHash === undefined) return false;
     const time = fixedDigits(buf, view, start + g.timeAt, g.timeLength);

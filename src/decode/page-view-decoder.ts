@@ -183,7 +183,10 @@ export class PageViewDecoder {
       return FALLBACK; // the slow path names what is missing or wrong
     }
     // Exactly the three fields, once each: the next line is likely laid out the same.
-    if (values === 3 && seen === LEARNABLE) this.layout = LineLayout.learn(buf, start, end, this.spans, this.order);
+    if (values === 3 && seen === LEARNABLE) {
+      this.layout = LineLayout.learn(buf, start, end, this.spans, this.order);
+      this.layout.hashUsers = this.users !== undefined;
+    }
     return this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time);
   }
 

@@ -184,9 +184,9 @@ describe('PageViewDecoder: the layout learned from a line never changes how the 
  * taken), the decoder also knows their geometry (value lengths), and a line with the same
  * one is checked at fixed offsets. Returns what was decoded, or 'not taken'.
  */
-function decodeTaken(line: string, previous: string[], eol = '\n') {
+function decodeTaken(line: string, previous: string[], eol = '\n', withUsers = true) {
   const pages = new Dictionary();
-  const users = new Dictionary();
+  const users = withUsers ? new Dictionary() : undefined;
   const decoder = new PageViewDecoder(DEFAULT_DECODE_OPTIONS, pages, users);
   for (const before of previous) {
     decoder.decode(Buffer.from(before), 0, Buffer.byteLength(before));
@@ -197,6 +197,7 @@ function decodeTaken(line: string, previous: string[], eol = '\n') {
   const end = decoder.decodeLine(buf, 0, buf.length);
   if (end < 0) return 'not taken';
   expect(end).toBe(Buffer.byteLength(line)); // the line's end, as a newline search finds it
+  if (!users) return { status: 'ok', page: pages.name(decoder.pageId), t: decoder.timestampMs };
   return { status: 'ok', user: users.name(decoder.userId), page: pages.name(decoder.pageId), t: decoder.timestampMs, ids: users.size + pages.size };
 }
 
@@ -260,6 +261,22 @@ describe('PageViewDecoder: a line with the geometry of the last one, checked at 
       }
     }
     expect(checked).toBe(2 * 23 * 9);
+  });
+
+  // With no user aggregation (--by page) the user id is checked but not hashed: the check
+  // alone must still send every odd byte the long way.
+  it('checks every byte of an id it does not hash (--by page): an odd byte at every place of a word', () => {
+    const long = '{"userId":"user-0123456789abcdefgh","pageId":"page-0123456789abcdefgh","timestamp":1617159755012}';
+    const id = 'user-0123456789abcdefgh';
+    for (let at = 0; at < id.length; at++) {
+      for (const text of ['"', '\\', '\u0001', '\u001f', '\u007f', 'é', ' ', '~']) {
+        const line = long.replace(`"${id}"`, `"${id.slice(0, at)}${text}${id.slice(at + 1)}"`);
+        const taken = decodeTaken(line, [long, long], '\n', false);
+        const full = decode(line);
+        if (taken === 'not taken') expect(full.status === 'ok' && /^[ ~]$/.test(text)).toBe(false);
+        else expect(taken).toEqual({ status: full.status, page: full.page, t: full.t });
+      }
+    }
   });
 
   it('follows ids whose lengths change from line to line, past the geometries it keeps', () => {
