@@ -30,8 +30,6 @@ export class LineLayout {
   time = 0;
   /** Set by `matchFixed` (ASCII ids only): each id's `hashBytes`, computed while it was checked. */
   userHash = 0;
-  /** False when no aggregation counts users (`--by page`): the user id is only checked, `userHash` stays 0. */
-  hashUsers = true;
   pageHash = 0;
   private readonly plain = new PlainJson();
   private readonly views = new ViewCache();
@@ -48,17 +46,19 @@ export class LineLayout {
     /** literals[k] precedes value k; literals[3] follows the last. */
     private readonly literals: readonly Literal[],
     private readonly fields: readonly Field[],
+    /** False when no aggregation counts users (`--by page`): the user id is only checked, `userHash` stays 0. */
+    private readonly hashUsers: boolean,
   ) {}
 
   /** `spans` holds each value's [start, end) in line order, string values without their quotes. */
-  static learn(buf: Buffer, start: number, end: number, spans: Int32Array, fields: readonly Field[]): LineLayout {
+  static learn(buf: Buffer, start: number, end: number, spans: Int32Array, fields: readonly Field[], hashUsers: boolean): LineLayout {
     const literals = [
       new Literal(Buffer.from(buf.subarray(start, spans[0]))),
       new Literal(Buffer.from(buf.subarray(spans[1], spans[2]))),
       new Literal(Buffer.from(buf.subarray(spans[3], spans[4]))),
       new Literal(Buffer.from(buf.subarray(spans[5], end))),
     ];
-    return new LineLayout(literals, [...fields]);
+    return new LineLayout(literals, [...fields], hashUsers);
   }
 
   /** True when the line has this layout; the values are then in the fields above. */

@@ -183,10 +183,7 @@ export class PageViewDecoder {
       return FALLBACK; // the slow path names what is missing or wrong
     }
     // Exactly the three fields, once each: the next line is likely laid out the same.
-    if (values === 3 && seen === LEARNABLE) {
-      this.layout = LineLayout.learn(buf, start, end, this.spans, this.order);
-      this.layout.hashUsers = this.users !== undefined;
-    }
+    if (values === 3 && seen === LEARNABLE) this.layout = LineLayout.learn(buf, start, end, this.spans, this.order, this.users !== undefined);
     return this.accept(buf, userStart, userEnd, userAscii, pageStart, pageEnd, pageAscii, time);
   }
 
@@ -215,7 +212,7 @@ export class PageViewDecoder {
   }
 
   private decodeSlow(buf: Buffer, start: number, end: number): DecodeStatus {
-    const parsed = parseRecord(buf.toString('utf8', start, end), this.options);
+    const parsed = parseRecord(buf.toString('utf8', start, end), this.options, this.timeScale);
     if (parsed === 'blank') return DecodeStatus.blank;
     if ('reason' in parsed) {
       this.reason = parsed.reason;

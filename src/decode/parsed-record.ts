@@ -9,9 +9,9 @@ export type ParsedRecord = { user: string; page: string; timestampMs: number } |
 /**
  * The decoder's slow path, for every line its scanner does not decide (escapes, nesting,
  * floats, odd literals, malformed input): JSON.parse, then the fields checked in the order
- * user, page, time, the first problem named.
+ * user, page, time, the first problem named. `timeScale`: milliseconds per time unit.
  */
-export function parseRecord(text: string, options: DecodeOptions): ParsedRecord {
+export function parseRecord(text: string, options: DecodeOptions, timeScale: number): ParsedRecord {
   if (text.trim() === '') return 'blank';
   let value: unknown;
   try {
@@ -25,7 +25,7 @@ export function parseRecord(text: string, options: DecodeOptions): ParsedRecord 
   if (typeof user !== 'string') return user;
   const page = stringField(record, options.pageField);
   if (typeof page !== 'string') return page;
-  const timestampMs = timeFieldMs(record, options.timeField, options.timeUnit === 's' ? 1000 : 1);
+  const timestampMs = timeFieldMs(record, options.timeField, timeScale);
   if (typeof timestampMs !== 'number') return timestampMs;
   return { user, page, timestampMs };
 }

@@ -26,6 +26,11 @@ export class PairCountTable {
     this.mask = capacity - 1;
   }
 
+  /** A table that holds `keys` keys without growing. */
+  static sizedFor(keys: number): PairCountTable {
+    return new PairCountTable(Math.ceil(keys / MAX_LOAD) + 1);
+  }
+
   /** Adds `delta` (a positive integer) to the count of (a, b) and returns the new count. */
   add(a: number, b: number, delta = 1): number {
     const keys = this.keys;

@@ -18,7 +18,7 @@ export class WindowedCounts {
         // Sized for the keys of the window counted last: consecutive windows hold about as
         // many, and growing there step by step doubled the table ~10 times, with the old
         // and the new one alive at each step (5M events: peak RSS 220 -> 205 MB).
-        table = new PairCountTable(this.lastTable ? this.lastTable.size / 0.7 : undefined);
+        table = this.lastTable ? PairCountTable.sizedFor(this.lastTable.size) : new PairCountTable();
         this.tables.set(windowStartMs, table);
       }
       this.lastStartMs = windowStartMs;
