@@ -71,9 +71,9 @@ export class PageViewDecoder {
     if (users) this.userId = userLength > 0 ? users.internHashed(bytes, userAt, userAt + userLength, userHash) : users.internBytes(bytes, userAt, userAt - userLength, false);
   }
 
-  /** Reads the user dictionary's slot for an ASCII id of this hash ahead of interning it (see Dictionary.touchSlot). */
-  touchUser(userHash: number): void {
-    (this.users as Dictionary | undefined)?.touchSlot(userHash);
+  /** Reads the user dictionary's slots for ASCII ids of these hashes ahead of interning them (see Dictionary.touchSlots). */
+  touchUsers(userHashes: Int32Array, n: number): void {
+    (this.users as Dictionary | undefined)?.touchSlots(userHashes, n);
   }
 
   decode(buf: Buffer, start: number, end: number): DecodeStatus {

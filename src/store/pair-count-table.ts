@@ -53,9 +53,18 @@ export class PairCountTable {
     return count;
   }
 
-  /** Reads the slot (a, b) is looked up in first: changes nothing, brings it into cache. */
-  touch(a: number, b: number): void {
-    this.touched += this.keys[(hashPair(a, b) & this.mask) * SLOT_INTS];
+  /**
+   * Reads the slots (as[i], bs[i]) are looked up in first, for i in [from, to): changes
+   * nothing, brings them into cache. The slots are found first and read in a loop of
+   * their own, a load per step, so that many of the reads are in flight at once.
+   */
+  touchRange(as: Int32Array, bs: Int32Array, from: number, to: number): void {
+    if (touchAt.length < to) touchAt = new Int32Array(to);
+    const { keys, mask } = this;
+    for (let i = from; i < to; i++) touchAt[i] = (hashPair(as[i], bs[i]) & mask) * SLOT_INTS;
+    let sum = 0;
+    for (let i = from; i < to; i++) sum += keys[touchAt[i]];
+    this.touched = sum; // kept, so that the compiler cannot drop the reads
   }
 
   get(a: number, b: number): number {
@@ -145,6 +154,9 @@ export class PairCountTable {
     }
   }
 }
+
+/** touchRange's slot offsets, between its two passes (one thread, one call at a time). */
+let touchAt = new Int32Array(0);
 
 function allocate(capacity: number): [Int32Array, Uint32Array] {
   const memory = new ArrayBuffer(capacity * SLOT_INTS * 4);

@@ -27,10 +27,20 @@ export class WindowedCounts {
     return table.add(a, b);
   }
 
-  /** Reads (a, b)'s slot in the window's table, if there is one (see WindowEngine.touch). */
-  touch(windowStartMs: number, a: number, b: number): void {
-    const table = windowStartMs === this.lastStartMs ? this.lastTable : this.tables.get(windowStartMs);
-    table?.touch(a, b);
+  /**
+   * Reads the slots of (starts[i], as[i], bs[i]) for i < n in their windows' tables, where
+   * there are tables (see WindowEngine.touch). Events come about in time order: each run of
+   * one window is read in one go.
+   */
+  touch(starts: Float64Array, as: Int32Array, bs: Int32Array, n: number): void {
+    for (let i = 0; i < n; ) {
+      const start = starts[i];
+      let end = i + 1;
+      while (end < n && starts[end] === start) end++;
+      const table = start === this.lastStartMs ? this.lastTable : this.tables.get(start);
+      table?.touchRange(as, bs, i, end);
+      i = end;
+    }
   }
 
   /** Window starts that hold counts, ascending. */

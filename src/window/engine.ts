@@ -55,6 +55,7 @@ export class WindowEngine {
   private readonly streamTimes: number[] = [];
   private readonly openWindowStarts: number[] = []; // ascending; tracked for `closed` only
   private closeBoundMs = -1;
+  private touchStarts = new Float64Array(0);
 
   constructor(
     readonly windows: TimeWindows,
@@ -126,12 +127,17 @@ export class WindowEngine {
   }
 
   /**
-   * Reads ahead where `process` would count this event per user and page (its first
-   * window's slot), so that a loop of these over many events has their cache misses
-   * overlap. Changes nothing: no stream time, no count, no window.
+   * Reads ahead where `process` would count events i < n per user and page (each one's
+   * first window's slot), so that counting them right after finds the slots in cache.
+   * Changes nothing: no stream time, no count, no window.
    */
-  touch(timestampMs: number, pageId: number, userId: number): void {
-    this.userPageCounts?.touch(firstWindowStartMs(this.windows, timestampMs), pageId, userId);
+  touch(timestampsMs: Float64Array, pageIds: Int32Array, userIds: Int32Array, n: number): void {
+    const counts = this.userPageCounts;
+    if (counts === undefined) return;
+    if (this.touchStarts.length < n) this.touchStarts = new Float64Array(n);
+    const starts = this.touchStarts;
+    for (let i = 0; i < n; i++) starts[i] = firstWindowStartMs(this.windows, timestampsMs[i]);
+    counts.touch(starts, pageIds, userIds, n);
   }
 
   /** Frees a closed window once its rows were written. */
