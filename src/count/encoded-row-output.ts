@@ -42,14 +42,24 @@ export class EncodedRowOutput {
     await this.flush();
   }
 
-  /** Rows already gathered, in output order (`n` of each array). */
+  /**
+   * Rows already gathered, in output order (`n` of each array). Their bytes may stay in
+   * the encoder's chunk until more rows fill it, or `flush`: a block of rows shipped by
+   * the count worker (~2 MB of CSV) is not a chunk's worth of bytes, and waiting for its
+   * last write before encoding the next block had the two take turns.
+   */
   async writeGathered(layout: RowLayout, pageIds: Int32Array, userIds: Int32Array, counts: Float64Array, n: number): Promise<void> {
     this.encoder.setLayout(layout);
     for (let from = 0; from < n; from += ROW_BLOCK) {
       const to = Math.min(n, from + ROW_BLOCK);
       await this.encode(layout.withUser, pageIds.subarray(from, to), userIds.subarray(from, to), counts.subarray(from, to), to - from);
     }
-    await this.flush();
+  }
+
+  /** Writes what is encoded and waits for it. */
+  async flush(): Promise<void> {
+    await this.handOff();
+    await this.lastWrite;
   }
 
   private async encode(withUser: boolean, pageIds: Int32Array, userIds: Int32Array, counts: Float64Array, n: number): Promise<void> {
@@ -59,12 +69,6 @@ export class EncodedRowOutput {
       encoder.row(pageIds[i], userIds[i], counts[i]);
       if (encoder.full) await this.handOff();
     }
-  }
-
-  /** Writes what is encoded and waits for it. */
-  private async flush(): Promise<void> {
-    await this.handOff();
-    await this.lastWrite;
   }
 
   /** Writes the encoder's chunk while it encodes into its other buffer, once that one is written. */

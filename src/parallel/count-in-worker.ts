@@ -65,6 +65,7 @@ export async function countInWorker(
     } else if (message.type === 'write') {
       const sink = message.which === 'output' ? output : deadLetter!;
       writes = writes
+        .then(() => finalRows.flush())
         .then(() => sink.writeBytesNow(Buffer.from(message.block, 0, message.length)))
         .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
         .catch(fail);
@@ -102,6 +103,7 @@ export async function countInWorker(
     worker.postMessage({ type: 'end' } satisfies ToCountWorker);
     const counted = await done;
     await writes;
+    await finalRows.flush();
     if (failure) throw failure;
     io.progress?.stop();
     await deadLetter?.commit();

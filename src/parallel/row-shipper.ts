@@ -88,10 +88,18 @@ export class FinalRowsWriter {
     this.output = new EncodedRowOutput(IdNames.fromShared(message.pages), IdNames.fromShared(message.users), this.sink);
   }
 
-  /** Encodes and writes a block; the worker may refill it once this resolves. */
+  /**
+   * Encodes a block; the worker may refill it once this resolves. Its last bytes may wait
+   * in the encoder for the next block's: `flush` writes them.
+   */
   async write(message: Extract<FromCountWorker, { type: 'rows' }>): Promise<void> {
     const { pageIds, userIds, counts } = rowColumns(message.block);
     const layout = this.formatter!.layout!(message.aggregation, message.startMs, message.endMs);
     await this.output!.writeGathered(layout, pageIds, userIds, counts, message.rows);
+  }
+
+  /** Writes every row encoded so far: before other output goes to the sink, and at the end. */
+  async flush(): Promise<void> {
+    await this.output?.flush();
   }
 }
