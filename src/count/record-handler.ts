@@ -26,6 +26,7 @@ export class RecordHandler implements LineHandler {
   stream = 0;
   private readonly pageIds = new Int32Array(BATCH);
   private readonly userIds = new Int32Array(BATCH);
+  private readonly pageHashes = new Int32Array(BATCH);
   private readonly userHashes = new Int32Array(BATCH);
   private readonly times = new Float64Array(BATCH);
 
@@ -67,7 +68,7 @@ export class RecordHandler implements LineHandler {
 
   /**
    * Events the main thread decoded (files on two cores), counted in batches: first the
-   * dictionary slots of the batch's user ids are read, then the ids interned (in order,
+   * dictionary slots of the batch's page and user ids are read, then the ids interned (in order,
    * so they get the numbers one thread would give them), then the count slots read, then
    * each event counted in order. The read-ahead passes do nothing but independent loads,
    * so their cache misses overlap instead of coming one after another: the fewer
@@ -76,16 +77,19 @@ export class RecordHandler implements LineHandler {
    * this tight, against one call per event reading a slot and then its name.
    */
   onDecodedEvents(events: PackedEvents): void {
-    const { decoder, engine, summary, pageIds, userIds, userHashes, times } = this;
-    const { pageId, pageAt, pageLength, userAt, userLength, userHash } = EventField;
+    const { decoder, engine, summary, pageIds, userIds, pageHashes, userHashes, times } = this;
+    const { pageAt, pageLength, pageHash, userAt, userLength, userHash } = EventField;
     const bytes = events.bytes;
     for (let first = 0; first < events.length; first += BATCH) {
       const n = Math.min(events.length - first, BATCH);
-      for (let k = 0; k < n; k++) userHashes[k] = events.int(first + k, userHash);
-      decoder.touchUsers(userHashes, n);
+      for (let k = 0; k < n; k++) {
+        pageHashes[k] = events.int(first + k, pageHash);
+        userHashes[k] = events.int(first + k, userHash);
+      }
+      decoder.touchIds(pageHashes, userHashes, n);
       for (let k = 0; k < n; k++) {
         const i = first + k;
-        decoder.adoptDecoded(bytes, events.int(i, pageId), events.int(i, pageAt), events.int(i, pageLength), events.int(i, userAt), events.int(i, userLength), userHashes[k]);
+        decoder.adoptDecoded(bytes, events.int(i, pageAt), events.int(i, pageLength), pageHashes[k], events.int(i, userAt), events.int(i, userLength), userHashes[k]);
         pageIds[k] = decoder.pageId;
         userIds[k] = decoder.userId;
         times[k] = events.timestampMs(i);

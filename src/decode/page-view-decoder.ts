@@ -60,19 +60,19 @@ export class PageViewDecoder {
   }
 
   /**
-   * An event decoded by another thread, which also interned its page: `pageLength` is 0 for
-   * a page seen before, else the page is new and gets the next id here too. Ids are at
-   * `bytes[at, at + |length|)`, a negative length meaning non-ASCII UTF-8; an ASCII user id
-   * comes with its hash. Sets the ids as `decode` would.
+   * An event decoded by another thread: its ids are at `bytes[at, at + |length|)`, a
+   * negative length meaning non-ASCII UTF-8, and an ASCII id comes with its hash. Sets the
+   * ids as `decode` would.
    */
-  adoptDecoded(bytes: Buffer, pageId: number, pageAt: number, pageLength: number, userAt: number, userLength: number, userHash: number): void {
-    this.pageId = pageLength === 0 ? pageId : this.pages.internBytes(bytes, pageAt, pageAt + Math.abs(pageLength), pageLength > 0);
+  adoptDecoded(bytes: Buffer, pageAt: number, pageLength: number, pageHash: number, userAt: number, userLength: number, userHash: number): void {
+    this.pageId = adopt(this.pages as Dictionary, bytes, pageAt, pageLength, pageHash);
     const users = this.users as Dictionary | undefined;
-    if (users) this.userId = userLength > 0 ? users.internHashed(bytes, userAt, userAt + userLength, userHash) : users.internBytes(bytes, userAt, userAt - userLength, false);
+    if (users) this.userId = adopt(users, bytes, userAt, userLength, userHash);
   }
 
-  /** Reads the user dictionary's slots for ASCII ids of these hashes ahead of interning them (see Dictionary.touchSlots). */
-  touchUsers(userHashes: Int32Array, n: number): void {
+  /** Reads the dictionaries' slots for ASCII ids of these hashes ahead of interning them (see Dictionary.touchSlots). */
+  touchIds(pageHashes: Int32Array, userHashes: Int32Array, n: number): void {
+    (this.pages as Dictionary).touchSlots(pageHashes, n);
     (this.users as Dictionary | undefined)?.touchSlots(userHashes, n);
   }
 
@@ -223,6 +223,11 @@ export class PageViewDecoder {
     if (this.users) this.userId = this.users.intern(parsed.user);
     return DecodeStatus.ok;
   }
+}
+
+/** An id another thread decoded (see adoptDecoded), interned. */
+function adopt(dictionary: Dictionary, bytes: Buffer, at: number, length: number, hash: number): number {
+  return length > 0 ? dictionary.internHashed(bytes, at, at + length, hash) : dictionary.internBytes(bytes, at, at - length, false);
 }
 
 function skipWhitespace(buf: Buffer, i: number, end: number): number {
