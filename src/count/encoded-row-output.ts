@@ -31,12 +31,12 @@ export class EncodedRowOutput {
     this.encoder = new RowEncoder(pages, users);
   }
 
-  /** One window's rows of one aggregation, read from its table in output order. */
-  async writeEntries(layout: RowLayout, entries: SortedEntries): Promise<void> {
+  /** One window's rows of one aggregation (those in [from, to)), read from its table in output order; all written when this resolves. */
+  async writeEntries(layout: RowLayout, entries: SortedEntries, from = 0, to = entries.length): Promise<void> {
     this.encoder.setLayout(layout);
-    for (let from = 0; from < entries.length; from += ROW_BLOCK) {
-      const n = Math.min(ROW_BLOCK, entries.length - from);
-      entries.gather(from, from + n, this.pageIds, this.userIds, this.counts);
+    for (let at = from; at < to; at += ROW_BLOCK) {
+      const n = Math.min(ROW_BLOCK, to - at);
+      entries.gather(at, at + n, this.pageIds, this.userIds, this.counts);
       await this.encode(layout.withUser, this.pageIds, this.userIds, this.counts, n);
     }
     await this.flush();
@@ -69,6 +69,11 @@ export class EncodedRowOutput {
       encoder.row(pageIds[i], userIds[i], counts[i]);
       if (encoder.full) await this.handOff();
     }
+  }
+
+  /** Hands the encoder's chunk to the sink (the next hand-off waits for it to be written). */
+  async handOver(): Promise<void> {
+    await this.handOff();
   }
 
   /** Writes the encoder's chunk while it encodes into its other buffer, once that one is written. */

@@ -1,4 +1,4 @@
-import type { Formatter } from '../format/formatter.js';
+import type { Formatter, RowLayout } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
 import type { IdNames } from '../store/id-names.js';
 import { SortScratch } from '../store/sort-scratch.js';
@@ -11,10 +11,11 @@ const ROWS_PER_DRAIN = 4096;
 /**
  * Takes the final rows of a line format to another thread, which encodes and writes them
  * (the count worker's main thread) while this one sorts the next. `pages` and `users` are
- * sealed: no id is added after the input ended.
+ * sealed: no id is added after the input ended. `encodeHere` encodes and writes rows
+ * [from, to) on this thread, for the shipper to call when the other one has enough to do.
  */
 export interface RowShipper {
-  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void>;
+  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, encodeHere: (from: number, to: number) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -81,16 +82,20 @@ export class RowWriter implements EngineListener {
       const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
       const layout = this.formatter.layout?.(aggregation, startMs, endMs);
       if (!layout) await this.formatRows(aggregation, startMs, endMs, entries);
-      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries);
-      else await (this.output ??= new EncodedRowOutput(this.pages, this.users, this.sink)).writeEntries(layout, entries);
+      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout);
+      else await this.encodedOutput().writeEntries(layout, entries);
       this.rows += entries.length;
     }
   }
 
-  /** Line formats in a count worker: the main thread encodes and writes. */
-  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
+  /** Line formats in a count worker: the main thread encodes and writes, and this one when it has time. */
+  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, layout: RowLayout): Promise<void> {
     await this.sink.drain(true); // what this thread wrote before (the header) goes first
-    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries);
+    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries, (from, to) => this.encodedOutput().writeEntries(layout, entries, from, to));
+  }
+
+  private encodedOutput(): EncodedRowOutput {
+    return (this.output ??= new EncodedRowOutput(this.pages, this.users, this.sink));
   }
 
   /** The table: rows as strings, through the formatter's group calls. */

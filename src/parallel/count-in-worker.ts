@@ -64,10 +64,11 @@ export async function countInWorker(
       acks.shift()?.();
     } else if (message.type === 'write') {
       const sink = message.which === 'output' ? output : deadLetter!;
+      // Handed to the sink in order, not waited for: this thread goes on encoding meanwhile.
+      const written = () => worker.postMessage({ type: 'written' } satisfies ToCountWorker);
       writes = writes
-        .then(() => finalRows.flush())
-        .then(() => sink.writeBytesNow(Buffer.from(message.block, 0, message.length)))
-        .then(() => worker.postMessage({ type: 'written' } satisfies ToCountWorker))
+        .then(() => finalRows.handOver())
+        .then(() => sink.writeBytesLater(Buffer.from(message.block, 0, message.length), written))
         .catch(fail);
     } else if (message.type === 'names') {
       writes = writes.then(() => finalRows.receiveNames(message)).catch(fail);

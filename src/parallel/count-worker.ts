@@ -17,23 +17,38 @@ import { workerErrorFrom, type FromCountWorker, type ToCountWorker } from './wor
  */
 const post = (message: FromCountWorker, transfer: ArrayBuffer[] = []) => parentPort!.postMessage(message, transfer);
 
-/** Writes not yet on their sink: each completes when the main thread says `written`. */
+/** Writes not yet on their sink, oldest first: each is settled when the main thread says `written`. */
 const unwritten: (() => void)[] = [];
+/** Chunks a stream may have on their way to the main thread at once: it writes one while the worker encodes the next. */
+const CHUNKS_IN_FLIGHT = 4;
 
 /**
  * A stream whose writes become messages to the main thread, one chunk at a time, through
- * one block of shared memory per stream: the main thread writes straight from it and says
- * `written`, so output leaves no garbage behind in either thread.
+ * a few blocks of shared memory per stream: the main thread writes straight from them and
+ * says `written`, so output leaves no garbage behind in either thread. A write is done
+ * once its chunk is copied, while fewer than CHUNKS_IN_FLIGHT are out.
  */
 function portStream(which: 'output' | 'deadLetter'): Writable {
-  let block = new SharedArrayBuffer(1 << 20);
+  const free: SharedArrayBuffer[] = [];
+  let out = 0;
+  let waiting: (() => void) | undefined;
   return new Writable({
     highWaterMark: 1,
     write(chunk: Buffer, _encoding, done) {
-      if (chunk.length > block.byteLength) block = new SharedArrayBuffer(chunk.length);
+      let block = free.pop();
+      if (block === undefined || block.byteLength < chunk.length) block = new SharedArrayBuffer(Math.max(1 << 20, chunk.length));
       new Uint8Array(block).set(chunk);
-      unwritten.push(() => done());
+      out++;
+      unwritten.push(() => {
+        out--;
+        free.push(block);
+        const next = waiting;
+        waiting = undefined;
+        next?.();
+      });
       post({ type: 'write', which, block, length: chunk.length });
+      if (out < CHUNKS_IN_FLIGHT) done();
+      else waiting = () => done();
     },
   });
 }

@@ -13,6 +13,12 @@ import type { FromCountWorker } from './worker-protocol.js';
 const BLOCK_ROWS = 1 << 14;
 /** Blocks filled and not yet written: the worker sorts and gathers at most this far ahead. */
 const MAX_BLOCKS = 4;
+/**
+ * Blocks the main thread has yet to encode at which the worker encodes the next block
+ * itself (sent as bytes through its output stream, in order with the shipped blocks):
+ * encoding is the longer half of the output phase.
+ */
+const ENCODE_HERE_AT = 2;
 
 /** A block's three columns. */
 function rowColumns(block: SharedArrayBuffer): { pageIds: Int32Array; userIds: Int32Array; counts: Float64Array } {
@@ -43,13 +49,17 @@ export class WorkerRowShipper implements RowShipper {
     this.waiting.shift()?.();
   }
 
-  async ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries): Promise<void> {
+  async ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, encodeHere: (from: number, to: number) => Promise<void>): Promise<void> {
     if (!this.namesSent) {
       this.post({ type: 'names', pages: pages.share(), users: users.share() });
       this.namesSent = true;
     }
     for (let from = 0; from < entries.length; from += BLOCK_ROWS) {
       const rows = Math.min(BLOCK_ROWS, entries.length - from);
+      if (this.made - this.free.length >= ENCODE_HERE_AT) {
+        await encodeHere(from, from + rows);
+        continue;
+      }
       entries.gather(from, from + rows, this.pageIds, this.userIds, this.counts);
       const block = await this.take();
       const columns = rowColumns(block);
@@ -98,7 +108,12 @@ export class FinalRowsWriter {
     await this.output!.writeGathered(layout, pageIds, userIds, counts, message.rows);
   }
 
-  /** Writes every row encoded so far: before other output goes to the sink, and at the end. */
+  /** Hands every row encoded so far to the sink, before other output goes to it. */
+  async handOver(): Promise<void> {
+    await this.output?.handOver();
+  }
+
+  /** Writes every row encoded so far and waits for it: at the end. */
   async flush(): Promise<void> {
     await this.output?.flush();
   }

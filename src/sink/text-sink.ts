@@ -56,6 +56,16 @@ export class TextSink {
     });
   }
 
+  /**
+   * Hands over bytes to be written after everything before them, without waiting for the
+   * write: `onWritten` runs once the stream is done with them (then the caller may reuse
+   * them). Waits only while the stream is full.
+   */
+  async writeBytesLater(bytes: Buffer, onWritten: () => void): Promise<void> {
+    await this.drain(true);
+    await this.send(bytes, onWritten);
+  }
+
   /** Writes buffered text if there is enough of it; waits for the stream if it is full. */
   async drain(force = false): Promise<void> {
     if (this.failure) throw this.failure;
@@ -66,9 +76,9 @@ export class TextSink {
     await this.send(text);
   }
 
-  private async send(chunk: string | Buffer): Promise<void> {
+  private async send(chunk: string | Buffer, onWritten?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(chunk)) {
+    if (!this.stream.write(chunk, (err) => err || onWritten?.())) {
       await new Promise<void>((resolve) => {
         const done = () => {
           this.stream.off('drain', done).off('error', done).off('close', done);
