@@ -71,8 +71,11 @@ export class EventPacker {
     const slot = this.events++;
     if ((slot + 1) * INDEX_BYTES > this.index.byteLength) this.growIndex();
     this.indexTimes[slot * (INDEX_BYTES / 8)] = timestampMs;
-    this.indexInts.set(this.staged, slot * INDEX_INTS + 2);
-    this.staged[Field.user + 1] = 0; // no user until one is staged
+    // Six stores, not indexInts.set(staged): the builtin's call cost ~90 ns an event.
+    const { indexInts: ints, staged } = this;
+    const at = slot * INDEX_INTS + 2;
+    for (let k = 0; k < 6; k++) ints[at + k] = staged[k];
+    staged[Field.user + 1] = 0; // no user until one is staged
   }
 
   /** Hands over the events so far (if any) with their bytes. */
