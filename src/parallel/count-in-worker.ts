@@ -65,7 +65,10 @@ export async function countInWorker(
     } else if (message.type === 'write') {
       const sink = message.which === 'output' ? output : deadLetter!;
       // Handed to the sink in order, not waited for: this thread goes on encoding meanwhile.
-      const written = () => worker.postMessage({ type: 'written' } satisfies ToCountWorker);
+      const written = (err: Error | undefined) => {
+        if (err) fail(err);
+        else worker.postMessage({ type: 'written' } satisfies ToCountWorker);
+      };
       writes = writes
         .then(() => finalRows.handOver())
         .then(() => sink.writeBytesLater(Buffer.from(message.block, 0, message.length), written))

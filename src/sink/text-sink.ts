@@ -59,9 +59,9 @@ export class TextSink {
   /**
    * Hands over bytes to be written after everything before them, without waiting for the
    * write: `onWritten` runs once the stream is done with them (then the caller may reuse
-   * them). Waits only while the stream is full.
+   * them), with the error if the write failed. Waits only while the stream is full.
    */
-  async writeBytesLater(bytes: Buffer, onWritten: () => void): Promise<void> {
+  async writeBytesLater(bytes: Buffer, onWritten: (failure: Error | undefined) => void): Promise<void> {
     await this.drain(true);
     await this.send(bytes, onWritten);
   }
@@ -76,9 +76,10 @@ export class TextSink {
     await this.send(text);
   }
 
-  private async send(chunk: string | Buffer, onWritten?: () => void): Promise<void> {
+  private async send(chunk: string | Buffer, onWritten?: (failure: Error | undefined) => void): Promise<void> {
     if (this.failure) throw this.failure;
-    if (!this.stream.write(chunk, (err) => err || onWritten?.())) {
+    const written = (err: Error | null | undefined) => onWritten?.(err ? (this.failure ?? this.failureFrom(err)) : undefined);
+    if (!this.stream.write(chunk, written)) {
       await new Promise<void>((resolve) => {
         const done = () => {
           this.stream.off('drain', done).off('error', done).off('close', done);

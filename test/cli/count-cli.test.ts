@@ -147,6 +147,19 @@ describe('count as a real process', () => {
     expect(run.stderr()).not.toMatch(/EPIPE|Error/);
   });
 
+  it('piping into head ends quietly on two threads too, while the worker sends encoded rows', async () => {
+    // 200k final rows: the worker encodes blocks itself while this thread has some queued.
+    const lines = Array.from({ length: 200_000 }, (_, i) => `{"userId":"u${i}","pageId":"p${i % 50}","timestamp":${1617300000000 + i}}`);
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n`);
+    const run = spawnCount(['events.ndjson', '--by', 'user-page', '-f', 'csv', '--grace', 'unbounded', '--threads', '2'], dir);
+    run.child.stdin.end();
+    await new Promise<void>((resolve) => run.child.stdout.once('data', () => resolve()));
+    run.child.stdout.destroy();
+    expect(await run.exited).toBe(0);
+    expect(run.stderr()).not.toMatch(/EPIPE|Error/);
+  });
+
   // `tail -f events | pageviews count --emit updates`: rows show while stdin is still open.
   it.each(['1', '2'])('--emit updates from a pipe writes each update as its lines arrive (--threads %s)', async (threads) => {
     const dir = tempDir();
