@@ -18,6 +18,8 @@ export class PairCountTable {
   private readonly high = new Map<string, number>();
   size = 0;
   private touched = 0;
+  /** touchRange's slot offsets, between its two passes. */
+  private touchAt = new Int32Array(0);
 
   constructor(initialCapacity = 1024) {
     let capacity = 16;
@@ -59,8 +61,8 @@ export class PairCountTable {
    * their own, a load per step, so that many of the reads are in flight at once.
    */
   touchRange(as: Int32Array, bs: Int32Array, from: number, to: number): void {
-    if (touchAt.length < to) touchAt = new Int32Array(to);
-    const { keys, mask } = this;
+    if (this.touchAt.length < to) this.touchAt = new Int32Array(to);
+    const { keys, mask, touchAt } = this;
     for (let i = from; i < to; i++) touchAt[i] = (hashPair(as[i], bs[i]) & mask) * SLOT_INTS;
     let sum = 0;
     for (let i = from; i < to; i++) sum += keys[touchAt[i]];
@@ -154,9 +156,6 @@ export class PairCountTable {
     }
   }
 }
-
-/** touchRange's slot offsets, between its two passes (one thread, one call at a time). */
-let touchAt = new Int32Array(0);
 
 function allocate(capacity: number): [Int32Array, Uint32Array] {
   const memory = new ArrayBuffer(capacity * SLOT_INTS * 4);
