@@ -208,7 +208,8 @@ function ensureKcat() {
   if (spawnSync('kcat', ['-V']).status === 0) return true;
   if (process.getuid?.() === 0) {
     log('installing kcat (Debian package)');
-    spawnSync('bash', ['-c', 'apt-get update -qq && apt-get install -y -qq kcat'], { stdio: 'ignore' });
+    // The install is tried even when the update fails: one unreachable list should not stop it.
+    spawnSync('bash', ['-c', 'apt-get update -qq; apt-get install -y -qq kcat'], { stdio: 'ignore' });
     if (spawnSync('kcat', ['-V']).status === 0) return true;
   }
   log('kcat is not installed (apt-get install kcat); its column is left out');
