@@ -86,7 +86,9 @@ export async function countInWorker(
     } else fail(errorFromWorker(message));
   });
   worker.on('error', fail);
-  worker.on('exit', (code) => finished || fail(new Error(`the count worker stopped (exit code ${code})`)));
+  worker.on('exit', (code) => {
+    if (!finished) fail(new Error(`the count worker stopped (exit code ${code})`));
+  });
   const inFlight: Promise<void>[] = [];
   const send: Send = (message, release = () => pool.give(message.block)) => {
     inFlight.push(new Promise<void>((resolve) => acks.push(resolve)));
