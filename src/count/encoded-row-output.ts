@@ -71,13 +71,11 @@ export class EncodedRowOutput {
     }
   }
 
-  /** Hands the encoder's chunk to the sink (the next hand-off waits for it to be written). */
-  async handOver(): Promise<void> {
-    await this.handOff();
-  }
-
-  /** Writes the encoder's chunk while it encodes into its other buffer, once that one is written. */
-  private async handOff(): Promise<void> {
+  /**
+   * Writes the encoder's chunk while it encodes into its other buffer, once that one is
+   * written. Also called from outside, before other output goes to the sink.
+   */
+  async handOff(): Promise<void> {
     const bytes = this.encoder.take();
     await this.lastWrite;
     if (!bytes) return;

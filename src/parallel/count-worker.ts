@@ -48,7 +48,7 @@ function portStream(which: 'output' | 'deadLetter'): Writable {
       });
       post({ type: 'write', which, block, length: chunk.length });
       if (out < CHUNKS_IN_FLIGHT) done();
-      else waiting = () => done();
+      else waiting = done;
     },
   });
 }

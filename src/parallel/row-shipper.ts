@@ -110,7 +110,7 @@ export class FinalRowsWriter {
 
   /** Hands every row encoded so far to the sink, before other output goes to it. */
   async handOver(): Promise<void> {
-    await this.output?.handOver();
+    await this.output?.handOff();
   }
 
   /** Writes every row encoded so far and waits for it: at the end. */
