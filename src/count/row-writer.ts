@@ -2,7 +2,7 @@ import type { Formatter, RowLayout } from '../format/formatter.js';
 import type { TextSink } from '../sink/text-sink.js';
 import type { IdNames } from '../store/id-names.js';
 import { SortScratch } from '../store/sort-scratch.js';
-import { sortedEntries, type Ranks, type SortedEntries } from '../store/sorted-entries.js';
+import { Ranks, sortedEntries, type SortedEntries } from '../store/sorted-entries.js';
 import type { Aggregation, EngineListener, WindowEngine } from '../window/engine.js';
 import { EncodedRowOutput } from './encoded-row-output.js';
 
@@ -116,9 +116,9 @@ export class RowWriter implements EngineListener {
   private currentRanks(aggregation: Aggregation): Ranks {
     const sizes = `${this.pages.size}/${this.users.size}`;
     if (!this.ranks || sizes !== this.rankedSizes) {
-      this.ranks = { page: this.pages.ranks(), user: this.users.size > 0 ? this.users.ranks() : undefined };
+      this.ranks = new Ranks(this.pages.ranks(), this.users.size > 0 ? this.users.ranks() : undefined);
       this.rankedSizes = sizes;
     }
-    return aggregation === 'page' ? { page: this.ranks.page, user: undefined } : this.ranks;
+    return aggregation === 'page' ? this.ranks.pagesOnly() : this.ranks;
   }
 }

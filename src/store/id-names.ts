@@ -1,5 +1,6 @@
 import { ViewCache, copyBytes } from '../util/byte-words.js';
-import { radixOrder } from './radix-order.js';
+import { radixSortPairs } from './radix-order.js';
+import { SortScratch } from './sort-scratch.js';
 
 /** An IdNames' memory as another thread receives it: the same shared buffers, no copy. */
 export interface SharedNames {
@@ -135,13 +136,19 @@ export class IdNames {
    */
   ranks(): Uint32Array {
     const n = this.count;
-    const keys = new Float64Array(n);
+    const scratch = new SortScratch();
+    const keys = scratch.keys(0, n);
+    const ids = scratch.values(0, n);
     const ascii = this.nonAscii.size === 0;
-    for (let id = 0; id < n; id++) keys[id] = ascii ? this.bytePrefix(id) : this.unitPrefix(id);
-    const order = radixOrder(keys, n);
+    for (let id = 0; id < n; id++) {
+      keys[id] = ascii ? this.bytePrefix(id) : this.unitPrefix(id);
+      ids[id] = id;
+    }
+    const sorted = radixSortPairs(keys, ids, n, scratch);
+    const order = sorted.values;
     for (let start = 0; start < n; ) {
       let end = start + 1;
-      while (end < n && keys[order[end]] === keys[order[start]]) end++;
+      while (end < n && sorted.keys[end] === sorted.keys[start]) end++;
       if (end - start > 1) {
         const run = Array.from(order.subarray(start, end), (id) => ({ id, name: this.name(id) }));
         run.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

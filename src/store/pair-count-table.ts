@@ -99,6 +99,22 @@ export class PairCountTable {
     return totals;
   }
 
+  /**
+   * Writes each entry's sort key, rankA[a] * bs + (rankB ? rankB[b] : 0), and its count, in
+   * slot order: one pass straight through the table (see sortedEntries).
+   */
+  packKeys(rankA: Uint32Array, bs: number, rankB: Uint32Array | undefined, keys: Float64Array, counts: Float64Array): void {
+    const capacity = this.mask + 1;
+    const table = this.keys;
+    let i = 0;
+    for (let slot = 0; slot < capacity; slot++) {
+      const at = slot * SLOT_INTS;
+      if (table[at] === EMPTY) continue;
+      keys[i] = rankA[table[at]] * bs + (rankB ? rankB[table[at + 1]] : 0);
+      counts[i++] = this.counts[at + 2] + (this.high.size === 0 ? 0 : this.highPart(table[at], table[at + 1]));
+    }
+  }
+
   /** Calls `visit` for every entry, in slot order (unordered). */
   forEach(visit: (a: number, b: number, count: number) => void): void {
     for (const slot of this.usedSlots()) visit(this.aAt(slot), this.bAt(slot), this.countAt(slot));

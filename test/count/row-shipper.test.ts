@@ -3,7 +3,7 @@ import { WorkerRowShipper } from '../../src/parallel/row-shipper.js';
 import type { FromCountWorker } from '../../src/parallel/worker-protocol.js';
 import { IdNames } from '../../src/store/id-names.js';
 import { PairCountTable } from '../../src/store/pair-count-table.js';
-import { sortedEntries } from '../../src/store/sorted-entries.js';
+import { Ranks, sortedEntries } from '../../src/store/sorted-entries.js';
 
 const BLOCK_ROWS = 16_384;
 
@@ -11,7 +11,7 @@ const BLOCK_ROWS = 16_384;
 function windowOf(rows: number) {
   const table = new PairCountTable();
   for (let i = 0; i < rows; i++) table.add(Math.floor(i / 1000), i % 1000, 1 + (i % 3));
-  const ranks = { page: Uint32Array.from({ length: Math.ceil(rows / 1000) }, (_, k) => k), user: Uint32Array.from({ length: 1000 }, (_, k) => k) };
+  const ranks = new Ranks(Uint32Array.from({ length: Math.ceil(rows / 1000) }, (_, k) => k), Uint32Array.from({ length: 1000 }, (_, k) => k));
   return sortedEntries(table, ranks);
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dictionary } from '../../src/store/dictionary.js';
 import { PairCountTable } from '../../src/store/pair-count-table.js';
-import { sortedEntries } from '../../src/store/sorted-entries.js';
+import { Ranks, sortedEntries } from '../../src/store/sorted-entries.js';
 
 describe('PairCountTable', () => {
   it('counts pairs exactly across many resizes', () => {
@@ -58,7 +58,7 @@ describe('sortedEntries', () => {
     const table = new PairCountTable();
     const rows: [string, string][] = [['b', 'Z'], ['a', 'z'], ['B', 'a'], ['é', 'a'], ['a', 'Z'], ['e', 'a']];
     rows.forEach(([p, u], i) => table.add(pages.intern(p), users.intern(u), i + 1));
-    const sorted = sortedEntries(table, { page: pages.ranks(), user: users.ranks() });
+    const sorted = sortedEntries(table, new Ranks(pages.ranks(), users.ranks()));
     const out = Array.from({ length: sorted.length }, (_, i) => `${pages.name(sorted.pageId(i))}/${users.name(sorted.userId(i))}=${sorted.count(i)}`);
     expect(out).toEqual(['B/a=3', 'a/Z=5', 'a/z=2', 'b/Z=1', 'e/a=6', 'é/a=4']);
   });
