@@ -15,7 +15,8 @@ const ROWS_PER_DRAIN = 4096;
  * [from, to) on this thread, for the shipper to call when the other one has enough to do.
  */
 export interface RowShipper {
-  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, encodeHere: (from: number, to: number) => Promise<void>): Promise<void>;
+  /** `moreFollow`: other rows are shipped after these (another window or aggregation). */
+  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, moreFollow: boolean, encodeHere: (from: number, to: number) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -67,14 +68,16 @@ export class RowWriter implements EngineListener {
 
   /** `--emit final`: every window, once the input is done (the dictionaries are sealed). */
   async writeAllWindows(): Promise<void> {
-    for (const startMs of this.engine.windowStarts()) await this.writeWindow(startMs, this.shipper);
+    const starts = this.engine.windowStarts();
+    for (const [k, startMs] of starts.entries()) await this.writeWindow(startMs, this.shipper, k < starts.length - 1);
   }
 
   end(): void {
     this.sink.write(this.formatter.end());
   }
 
-  private async writeWindow(startMs: number, shipper?: RowShipper): Promise<void> {
+  /** `moreWindows`: windows follow this one (with a shipper: see RowShipper.ship). */
+  private async writeWindow(startMs: number, shipper?: RowShipper, moreWindows = false): Promise<void> {
     const endMs = startMs + this.engine.windows.sizeMs;
     for (const aggregation of ['page', 'user-page'] as const) {
       const table = this.engine.table(aggregation, startMs);
@@ -82,16 +85,16 @@ export class RowWriter implements EngineListener {
       const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
       const layout = this.formatter.layout?.(aggregation, startMs, endMs);
       if (!layout) await this.formatRows(aggregation, startMs, endMs, entries);
-      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout);
+      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout, moreWindows || (aggregation === 'page' && (this.engine.table('user-page', startMs)?.size ?? 0) > 0));
       else await this.encodedOutput().writeEntries(layout, entries);
       this.rows += entries.length;
     }
   }
 
   /** Line formats in a count worker: the main thread encodes and writes, and this one when it has time. */
-  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, layout: RowLayout): Promise<void> {
+  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, layout: RowLayout, moreFollow: boolean): Promise<void> {
     await this.sink.drain(true); // what this thread wrote before (the header) goes first
-    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries, (from, to) => this.encodedOutput().writeEntries(layout, entries, from, to));
+    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries, moreFollow, (from, to) => this.encodedOutput().writeEntries(layout, entries, from, to));
   }
 
   private encodedOutput(): EncodedRowOutput {

@@ -16,7 +16,7 @@ function windowOf(rows: number) {
 }
 
 /** Ships a window; `mainThread` gets each shipped block to release. Returns each block's rows and who encoded them. */
-async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper: WorkerRowShipper) => void) {
+async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper: WorkerRowShipper) => void, moreFollow = false) {
   const entries = windowOf(rows);
   const parts: { from: number; to: number; by: 'main' | 'worker' }[] = [];
   const shipper: WorkerRowShipper = new WorkerRowShipper((message: FromCountWorker) => {
@@ -27,7 +27,7 @@ async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper
     parts.push({ from: first, to: first + message.rows, by: 'main' });
     mainThread(message.block, shipper);
   });
-  await shipper.ship(new IdNames(), new IdNames(), 'user-page', 0, 1, entries, async (from, to) => {
+  await shipper.ship(new IdNames(), new IdNames(), 'user-page', 0, 1, entries, moreFollow, async (from, to) => {
     parts.push({ from, to, by: 'worker' });
   });
   return parts;
@@ -35,7 +35,8 @@ async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper
 
 describe('WorkerRowShipper: the final rows of a window, in blocks', () => {
   const rows = 5 * BLOCK_ROWS + 123;
-  const inOrder = (parts: { from: number; to: number }[]) => parts.every((p, k) => p.from === (k === 0 ? 0 : parts[k - 1].to)) && parts.at(-1)!.to === rows;
+  const inOrder = (parts: { from: number; to: number }[], total = rows) => parts.every((p, k) => p.from === (k === 0 ? 0 : parts[k - 1].to)) && parts.at(-1)!.to === total;
+  const busyMainThread = (block: SharedArrayBuffer, shipper: WorkerRowShipper) => setTimeout(() => shipper.released(block), 50);
 
   it('go to the main thread to encode while it keeps up', async () => {
     const parts = await ship(rows, (block, shipper) => shipper.released(block));
@@ -44,8 +45,21 @@ describe('WorkerRowShipper: the final rows of a window, in blocks', () => {
   });
 
   it('are encoded by the worker itself while the main thread has two blocks to encode', async () => {
-    const parts = await ship(rows, (block, shipper) => setTimeout(() => shipper.released(block), 50)); // a busy main thread
+    const parts = await ship(rows, busyMainThread);
     expect(parts.map((p) => p.by)).toEqual(['main', 'main', 'worker', 'worker', 'worker', 'worker']);
     expect(inOrder(parts)).toBe(true);
+  });
+
+  it('go to the main thread at the end of a window when more windows follow, so it encodes while the next one sorts', async () => {
+    const parts = await ship(rows, busyMainThread, true);
+    expect(parts.map((p) => p.by)).toEqual(Array(6).fill('main'));
+    expect(inOrder(parts)).toBe(true);
+  });
+
+  it('of a long window, when more follow, are shared until its last fourteen blocks, which all go to the main thread', async () => {
+    const total = 20 * BLOCK_ROWS;
+    const parts = await ship(total, busyMainThread, true);
+    expect(parts.map((p) => p.by)).toEqual([...Array(2).fill('main'), ...Array(4).fill('worker'), ...Array(14).fill('main')]);
+    expect(inOrder(parts, total)).toBe(true);
   });
 });
