@@ -5,7 +5,7 @@ import { openFileFeed } from './count/feed.js';
 import { countThrough, type ProgressReporter } from './count/count-through.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { countInWorker } from './parallel/count-in-worker.js';
-import { WORKER_MIN_FILE_BYTES } from './parallel/worker-threads.js';
+import { filesPayForWorker } from './parallel/worker-threads.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -46,11 +46,10 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
 }
 
 /**
- * Two cores where they pay: Kafka (kafkajs keeps this thread busy while a worker counts)
- * and large files or pipes counted per user and page (this thread reads, decodes and
- * interns pages while a worker interns users and counts): 5M events 3.8 s -> 3.0 s, for
- * ~15 MB more peak memory. Per page only, the worker would have little to do: one thread
- * is as fast (5M: 1.57-1.93 s vs 1.68-1.90 s) in 30 MB less. Late events can be
+ * Two cores where they pay: Kafka (kafkajs keeps this thread busy while a worker counts),
+ * and pipes and large files (this thread reads and decodes while a worker interns and
+ * counts, then sorts while this thread encodes): 5M events per user and page 5.5 s -> 3.5 s
+ * for ~35 MB more peak memory; per page only see filesPayForWorker. Late events can be
  * dead-lettered with their line only where they were decoded, so --dead-letter on files
  * stays on one thread.
  */
@@ -58,6 +57,5 @@ function useWorker(config: CountConfig, totalBytes: number | undefined): boolean
   if (config.threads === 1 || (!config.kafka && config.deadLetter !== undefined)) return false;
   if (config.threads === 2) return true;
   if (availableParallelism() < 2) return false;
-  if (!config.kafka && !config.aggregations.includes('user-page')) return false;
-  return config.kafka !== undefined || totalBytes === undefined || totalBytes >= WORKER_MIN_FILE_BYTES;
+  return config.kafka !== undefined || filesPayForWorker(config.aggregations.includes('user-page'), totalBytes);
 }

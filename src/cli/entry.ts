@@ -1,6 +1,6 @@
 import { existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { WORKER_MIN_FILE_BYTES, countWorkerThreads, fetchWorkerThreads } from '../parallel/worker-threads.js';
+import { countWorkerThreads, fetchWorkerThreads, filesPayForWorker } from '../parallel/worker-threads.js';
 import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-reader.js';
 
 /**
@@ -36,16 +36,15 @@ function stdinPipePath(): string | undefined {
 }
 
 /**
- * What run-count's useWorker will likely say: a replay, or counts per user and page of a
- * pipe or of big files, on two cores. (A worker started for a small file would cost its
+ * What run-count's useWorker will likely say: a replay, a pipe, or big files, on two cores. (A worker started for a small file would cost its
  * run ~20 ms and 10 MB to stop again.) Any argument that names a file counts to the size.
  */
 function likelyOnTwoCores(args: string[], stdinIsPipe: boolean): boolean {
   if (availableParallelism() < 2 || args.some((a, i) => a === '--threads=1' || (a === '--threads' && args[i + 1] === '1'))) return false;
   if (args.includes('--from-topic')) return true;
-  if (!args.some((a) => /^(--by=)?(user-page|both)$/.test(a))) return false;
+  const perUserAndPage = args.some((a) => /^(--by=)?(user-page|both)$/.test(a));
   const fileBytes = args.slice(1).reduce((sum, a) => sum + fileSize(a), 0);
-  return fileBytes >= WORKER_MIN_FILE_BYTES || (fileBytes === 0 && stdinIsPipe);
+  return fileBytes === 0 ? stdinIsPipe : filesPayForWorker(perUserAndPage, fileBytes);
 }
 
 /** What kafka-feed's splittable will likely say: a bounded replay, no group, no message limit. */

@@ -283,6 +283,7 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
     ['--by', 'both', '-f', 'csv', '--grace', '0'],
     ['--by', 'user-page', '-f', 'ndjson', '--grace', 'unbounded', '--time-format', 'epoch-ms'],
     ['--by', 'page', '-f', 'csv', '--emit', 'updates'],
+    ['--by', 'page', '-f', 'ndjson', '--grace', 'unbounded'],
     ['--by', 'both', '-f', 'csv', '--emit', 'closed', '--grace', '2h'],
     ['--by', 'user-page', '--top', '5'],
   ])('%j', async (...args) => {
@@ -320,8 +321,8 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
     expect(viaStdin).toEqual(one);
   });
 
-  // The worker sorts the final rows and ships them in blocks of 16,384 (four in flight) to
-  // the main thread, which encodes them: 100k rows in one window reuse every block.
+  // The worker sorts the final rows and ships them in blocks of 16,384 (up to 16 ahead) to
+  // the main thread, which encodes them: 100k rows in one window take seven blocks.
   it.each(['csv', 'ndjson'])('ships a window of 100k final rows in blocks, in order (-f %s)', async (format) => {
     const lines = Array.from({ length: 100_000 }, (_, i) => `{"userId":"u${(i * 7919) % 100_000}","pageId":"p${i % 50}","timestamp":${1617300000000 + i}}`);
     const dir = tempDir();
