@@ -1,23 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { runPageviews } from '../support/run-cli.js';
-import { BIN, spawnPageviews } from '../support/spawn.js';
+import { spawnPageviews } from '../support/spawn.js';
+import { manyEvents } from '../support/events.js';
 
 const SAMPLE = readFileSync('fixtures/reference-sample.ndjson', 'utf8');
 const tempDir = () => mkdtempSync(join(tmpdir(), 'pageviews-cli-'));
-
-/** Many events over a few weeks, deterministic; enough to keep a real process busy. */
-function manyEvents(n: number): string {
-  const lines: string[] = [];
-  for (let i = 0; i < n; i++) {
-    lines.push(`{"userId":"u${i % 97}","pageId":"p${i % 13}","timestamp":${1617000000000 + ((i * 7919 * 104_729) % 3_000_000_000)}}`);
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 describe('count: output is the same whatever the chunking and source', () => {
   it('stdin in 1..N-byte chunks, gzip or not, equals the file run, byte for byte', async () => {
@@ -190,163 +181,5 @@ describe('count as a real process', () => {
     expect(run.stderr()).toBe('pageviews: interrupted by SIGINT\n');
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
-  });
-});
-
-describe('count from a real pipe (read by a thread of its own on Linux)', () => {
-  /** Runs a shell pipeline; resolves with its output once stderr shows `exit N`. */
-  const pipeline = (script: string, cwd: string) => {
-    const child = spawn('bash', ['-c', script], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    const started = Date.now();
-    const ended = new Promise<{ stdout: string; stderr: string; ms: number }>((resolve) => {
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        if (/exit \d+/.test(stderr)) resolve({ stdout, stderr, ms: Date.now() - started });
-      });
-    });
-    return { ended, stdout: () => stdout, stop: () => process.kill(-child.pid!, 'SIGKILL') };
-  };
-
-  // ~6 MB: a hundred 64 KiB pipe reads, more 1 MiB slots than the reader has (it waits
-  // for free ones), lines cut between reads and between slots; one and two threads.
-  it.each(['page', 'both'])('gives the same rows as the file, over many pipe reads and lines cut between them (--by %s)', async (by) => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), manyEvents(90_000));
-    const file = await runPageviews(['count', 'events.ndjson', '--by', by, '-f', 'csv', '-q'], { cwd: dir });
-    const run = pipeline(`cat events.ndjson | node "${BIN}" count --by ${by} -f csv -q; echo "exit $?" >&2`, dir);
-    const piped = await run.ended;
-    expect(piped.stderr).toBe('exit 0\n');
-    expect(piped.stdout).toBe(file.stdout);
-  });
-
-  // A slow writer: each piece is read while the main thread waits, and taken from the slot
-  // the reader is still filling; pieces cut lines anywhere and run across slots.
-  it('gives the same rows as the file when the input comes in small pieces with pauses between', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), manyEvents(40_000)); // 3.3 MB: four slots
-    writeFileSync(
-      join(dir, 'slow-cat.mjs'),
-      `import { readFileSync, writeSync } from 'node:fs';
-const bytes = readFileSync('events.ndjson');
-for (let at = 0, k = 0; at < bytes.length; k++) {
-  const n = Math.min(bytes.length - at, k % 3 === 0 ? 200_000 : 1_000 + ((k * 7_919) % 9_000));
-  for (let done = 0; done < n; ) done += writeSync(1, bytes, at + done, n - done);
-  at += n;
-  await new Promise((resolve) => setTimeout(resolve, 3));
-}`,
-    );
-    const file = await runPageviews(['count', 'events.ndjson', '--by', 'both', '-f', 'csv', '-q'], { cwd: dir });
-    const run = pipeline(`node slow-cat.mjs | node "${BIN}" count --by both -f csv -q; echo "exit $?" >&2`, dir);
-    const piped = await run.ended;
-    expect(piped.stderr).toBe('exit 0\n');
-    expect(piped.stdout).toBe(file.stdout);
-  });
-
-  // Lines 1-3 are in the pipe before the run waits for input, lines 4-6 come while it waits.
-  it('--emit updates shows the rows of lines written so far while the writer is idle', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), SAMPLE);
-    const script = `(head -3 events.ndjson; sleep 1; sed -n 4,6p events.ndjson; sleep 20) | node "${BIN}" count --emit updates --by both -f csv -q`;
-    const run = pipeline(script, dir);
-    const rowOf = (line: number) => (line === 3 ? 'user-page,p001,u001,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,3' : 'user-page,p002,u002,2021-04-22T00:00:00Z,2021-04-29T00:00:00Z,2');
-    try {
-      for (const line of [3, 6]) {
-        const deadline = Date.now() + 5_000;
-        while (!run.stdout().includes(rowOf(line)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-        expect(run.stdout()).toContain(rowOf(line));
-      }
-    } finally {
-      run.stop();
-    }
-  });
-
-  it('stops at a bad line while the writer is still open, without waiting for it', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), SAMPLE);
-    const run = pipeline(`(cat events.ndjson; echo oops; sleep 20) | { node "${BIN}" count -f csv; echo "exit $?" >&2; }`, dir);
-    try {
-      const result = await run.ended;
-      expect(result.stderr).toBe('pageviews: invalid record: not valid JSON (<stdin>:12)\nexit 3\n');
-      expect(result.ms).toBeLessThan(5_000);
-    } finally {
-      run.stop();
-    }
-  });
-});
-
-describe('count --threads 2 (this thread decodes, a worker counts) equals --threads 1', () => {
-  const text = `${manyEvents(20000)}\n{"userId":"u\\u00e9","pageId":"p\\"q,1","timestamp":1617000000000}\n`;
-  it.each([
-    ['--by', 'both', '-f', 'csv', '--grace', '0'],
-    ['--by', 'user-page', '-f', 'ndjson', '--grace', 'unbounded', '--time-format', 'epoch-ms'],
-    ['--by', 'page', '-f', 'csv', '--emit', 'updates'],
-    ['--by', 'page', '-f', 'ndjson', '--grace', 'unbounded'],
-    ['--by', 'both', '-f', 'csv', '--emit', 'closed', '--grace', '2h'],
-    ['--by', 'user-page', '--top', '5'],
-  ])('%j', async (...args) => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), text);
-    const one = await runPageviews(['count', 'events.ndjson', '--threads', '1', ...args], { cwd: dir });
-    const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', ...args], { cwd: dir });
-    const viaStdin = await runPageviews(['count', '--threads', '2', ...args], { stdin: [text] });
-    expect(one.code).toBe(0);
-    expect(two).toEqual(one);
-    expect(viaStdin.stdout).toBe(one.stdout);
-  });
-
-  it('stays identical over several hand-over blocks, lines cut between reads, and every id spelling', async () => {
-    // ~6 MB: more than one block of input; pages and users in raw UTF-8, \u escapes and quotes.
-    const spellings = (i: number) => [`p${i}`, `pâge-${i}`, `p\\u00e2ge-${i}`, `q\\"${i}`][i % 4];
-    const lines: string[] = [];
-    for (let i = 0; i < 70_000; i++) {
-      const page = spellings((i * 31) % 503);
-      const user = i % 5 === 0 ? `usér-${i % 1009}` : `user-${i % 3001}`;
-      lines.push(`{"userId":"${user}","pageId":"${page}","timestamp":${1617000000000 + ((i * 7919 * 104_729) % 3_000_000_000)}}`);
-    }
-    const text = `${lines.join('\n')}\n`;
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), text);
-    const args = ['--by', 'both', '-f', 'csv', '--grace', '1h'];
-    const one = await runPageviews(['count', 'events.ndjson', '--threads', '1', ...args], { cwd: dir });
-    const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', ...args], { cwd: dir });
-    const bytes = Buffer.from(text);
-    const chunks = Array.from({ length: Math.ceil(bytes.length / 65_537) }, (_, k) => bytes.subarray(k * 65_537, (k + 1) * 65_537));
-    const viaStdin = await runPageviews(['count', '--threads', '2', ...args], { stdin: chunks });
-    expect(one.code).toBe(0);
-    expect(one.stdout).toContain('pâge-');
-    expect(two).toEqual(one);
-    expect(viaStdin).toEqual(one);
-  });
-
-  // The worker sorts the final rows and ships them in blocks of 16,384 (up to 16 ahead) to
-  // the main thread, which encodes them: 100k rows in one window take seven blocks.
-  it.each(['csv', 'ndjson'])('ships a window of 100k final rows in blocks, in order (-f %s)', async (format) => {
-    const lines = Array.from({ length: 100_000 }, (_, i) => `{"userId":"u${(i * 7919) % 100_000}","pageId":"p${i % 50}","timestamp":${1617300000000 + i}}`);
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), `${lines.join('\n')}\n{"userId":"usér","pageId":"p\\"q,1","timestamp":1617300000000}\n`);
-    const args = ['--by', 'both', '-f', format, '--grace', 'unbounded', '-q'];
-    await runPageviews(['count', 'events.ndjson', '--threads', '1', '-o', 'one.out', ...args], { cwd: dir });
-    const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', '-o', 'two.out', ...args], { cwd: dir });
-    expect(two.code).toBe(0);
-    const one = readFileSync(join(dir, 'one.out'), 'utf8');
-    expect(one.split('\n').length).toBeGreaterThan(100_050);
-    expect(one).toContain('usér');
-    expect(readFileSync(join(dir, 'two.out'), 'utf8')).toBe(one);
-  });
-
-  it('reports invalid records the same way: samples, counts, and the first failure with its origin', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, 'events.ndjson'), `${manyEvents(500)}oops\n${manyEvents(10)}{"userId":5}\n`);
-    for (const policy of ['skip', 'fail']) {
-      const one = await runPageviews(['count', 'events.ndjson', '--threads', '1', '--on-invalid', policy, '-f', 'csv'], { cwd: dir });
-      const two = await runPageviews(['count', 'events.ndjson', '--threads', '2', '--on-invalid', policy, '-f', 'csv'], { cwd: dir });
-      expect(two).toEqual(one);
-    }
-    const failed = await runPageviews(['count', 'events.ndjson', '--threads', '2', '-f', 'csv', '-o', 'out.csv'], { cwd: dir });
-    expect(failed).toMatchObject({ code: 3, stderr: 'pageviews: invalid record: not valid JSON (events.ndjson:501)\n' });
-    expect(readdirSync(dir)).toEqual(['events.ndjson']);
   });
 });

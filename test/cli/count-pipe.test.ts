@@ -1,0 +1,95 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { manyEvents } from '../support/events.js';
+import { runPageviews } from '../support/run-cli.js';
+import { BIN } from '../support/spawn.js';
+
+const SAMPLE = readFileSync('fixtures/reference-sample.ndjson', 'utf8');
+const tempDir = () => mkdtempSync(join(tmpdir(), 'pageviews-pipe-'));
+
+describe('count from a real pipe (read by a thread of its own on Linux)', () => {
+  /** Runs a shell pipeline; resolves with its output once stderr shows `exit N`. */
+  const pipeline = (script: string, cwd: string) => {
+    const child = spawn('bash', ['-c', script], { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const started = Date.now();
+    const ended = new Promise<{ stdout: string; stderr: string; ms: number }>((resolve) => {
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        if (/exit \d+/.test(stderr)) resolve({ stdout, stderr, ms: Date.now() - started });
+      });
+    });
+    return { ended, stdout: () => stdout, stop: () => process.kill(-child.pid!, 'SIGKILL') };
+  };
+
+  // ~6 MB: a hundred 64 KiB pipe reads, more 1 MiB slots than the reader has (it waits
+  // for free ones), lines cut between reads and between slots; one and two threads.
+  it.each(['page', 'both'])('gives the same rows as the file, over many pipe reads and lines cut between them (--by %s)', async (by) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), manyEvents(90_000));
+    const file = await runPageviews(['count', 'events.ndjson', '--by', by, '-f', 'csv', '-q'], { cwd: dir });
+    const run = pipeline(`cat events.ndjson | node "${BIN}" count --by ${by} -f csv -q; echo "exit $?" >&2`, dir);
+    const piped = await run.ended;
+    expect(piped.stderr).toBe('exit 0\n');
+    expect(piped.stdout).toBe(file.stdout);
+  });
+
+  // A slow writer: each piece is read while the main thread waits, and taken from the slot
+  // the reader is still filling; pieces cut lines anywhere and run across slots.
+  it('gives the same rows as the file when the input comes in small pieces with pauses between', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), manyEvents(40_000)); // 3.3 MB: four slots
+    writeFileSync(
+      join(dir, 'slow-cat.mjs'),
+      `import { readFileSync, writeSync } from 'node:fs';
+const bytes = readFileSync('events.ndjson');
+for (let at = 0, k = 0; at < bytes.length; k++) {
+  const n = Math.min(bytes.length - at, k % 3 === 0 ? 200_000 : 1_000 + ((k * 7_919) % 9_000));
+  for (let done = 0; done < n; ) done += writeSync(1, bytes, at + done, n - done);
+  at += n;
+  await new Promise((resolve) => setTimeout(resolve, 3));
+}`,
+    );
+    const file = await runPageviews(['count', 'events.ndjson', '--by', 'both', '-f', 'csv', '-q'], { cwd: dir });
+    const run = pipeline(`node slow-cat.mjs | node "${BIN}" count --by both -f csv -q; echo "exit $?" >&2`, dir);
+    const piped = await run.ended;
+    expect(piped.stderr).toBe('exit 0\n');
+    expect(piped.stdout).toBe(file.stdout);
+  });
+
+  // Lines 1-3 are in the pipe before the run waits for input, lines 4-6 come while it waits.
+  it('--emit updates shows the rows of lines written so far while the writer is idle', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), SAMPLE);
+    const script = `(head -3 events.ndjson; sleep 1; sed -n 4,6p events.ndjson; sleep 20) | node "${BIN}" count --emit updates --by both -f csv -q`;
+    const run = pipeline(script, dir);
+    const rowOf = (line: number) => (line === 3 ? 'user-page,p001,u001,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,3' : 'user-page,p002,u002,2021-04-22T00:00:00Z,2021-04-29T00:00:00Z,2');
+    try {
+      for (const line of [3, 6]) {
+        const deadline = Date.now() + 5_000;
+        while (!run.stdout().includes(rowOf(line)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(run.stdout()).toContain(rowOf(line));
+      }
+    } finally {
+      run.stop();
+    }
+  });
+
+  it('stops at a bad line while the writer is still open, without waiting for it', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), SAMPLE);
+    const run = pipeline(`(cat events.ndjson; echo oops; sleep 20) | { node "${BIN}" count -f csv; echo "exit $?" >&2; }`, dir);
+    try {
+      const result = await run.ended;
+      expect(result.stderr).toBe('pageviews: invalid record: not valid JSON (<stdin>:12)\nexit 3\n');
+      expect(result.ms).toBeLessThan(5_000);
+    } finally {
+      run.stop();
+    }
+  });
+});
