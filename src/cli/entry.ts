@@ -36,8 +36,9 @@ function stdinPipePath(): string | undefined {
 }
 
 /**
- * What run-count's useWorker will likely say: a replay, a pipe, or big files, on two cores. (A worker started for a small file would cost its
- * run ~20 ms and 10 MB to stop again.) Any argument that names a file counts to the size.
+ * What run-count's useWorker will likely say: a replay, a pipe, or big files, on two
+ * cores. (A worker started for a small file would cost its run ~20 ms and 10 MB to stop
+ * again.) Any argument that names a file counts to the size.
  */
 function likelyOnTwoCores(args: string[], stdinIsPipe: boolean): boolean {
   if (availableParallelism() < 2 || args.some((a, i) => a === '--threads=1' || (a === '--threads' && args[i + 1] === '1'))) return false;

@@ -85,10 +85,15 @@ export class RowWriter implements EngineListener {
       const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
       const layout = this.formatter.layout?.(aggregation, startMs, endMs);
       if (!layout) await this.formatRows(aggregation, startMs, endMs, entries);
-      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout, moreWindows || (aggregation === 'page' && (this.engine.table('user-page', startMs)?.size ?? 0) > 0));
+      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout, moreWindows || (aggregation === 'page' && this.hasUserPageRows(startMs)));
       else await this.encodedOutput().writeEntries(layout, entries);
       this.rows += entries.length;
     }
+  }
+
+  /** Whether the window has per-user-page rows (written after its per-page ones). */
+  private hasUserPageRows(startMs: number): boolean {
+    return (this.engine.table('user-page', startMs)?.size ?? 0) > 0;
   }
 
   /** Line formats in a count worker: the main thread encodes and writes, and this one when it has time. */
