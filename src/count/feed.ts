@@ -4,6 +4,7 @@ import { readChunks, resolveInputs, type ByteInput } from '../source/byte-input.
 import { LineSplitter } from '../source/line-splitter.js';
 import type { LineHandler } from '../source/line-splitter.js';
 import type { PackedEvents } from '../parallel/event-blocks.js';
+import type { SharedNames } from '../store/id-names.js';
 
 /** What a feed hands its records to: the record handler, or the packer for a count worker. */
 export interface FeedTarget extends LineHandler {
@@ -20,6 +21,8 @@ export interface FeedTarget extends LineHandler {
   onRecordBlock?(block: SharedArrayBuffer, length: number, release: () => void): void;
   /** A chunk of input about to be split into lines (files and stdin). */
   onChunk?(chunk: Buffer): void;
+  /** The names of the pages another thread interned for onDecodedEvents, once all events came. */
+  adoptPageNames?(names: SharedNames): void;
 }
 
 /**

@@ -6,6 +6,7 @@ import { MAX_LINE_BYTES, type LineHandler } from '../source/line-splitter.js';
 import { formatDurationMs } from '../util/duration.js';
 import type { WindowEngine } from '../window/engine.js';
 import { EventField, type PackedEvents } from '../parallel/event-blocks.js';
+import type { SharedNames } from '../store/id-names.js';
 import { INVALID_SAMPLES, type CountSummary, type InvalidPolicy } from './config.js';
 
 /** The engine as the handler uses it; the main thread of a two-core file count stands in for it. */
@@ -74,24 +75,25 @@ export class RecordHandler implements LineHandler {
    * so their cache misses overlap instead of coming one after another: the fewer
    * instructions between two loads, the more of them the CPU has in flight. 5M events
    * --by user-page, CSV to a file, 6 alternating runs: 3.63 -> 3.21 s with the passes
-   * this tight, against one call per event reading a slot and then its name.
+   * this tight, against one call per event reading a slot and then its name. Pages may
+   * come interned by the decoding thread (see EventPacker): then only users are.
    */
   onDecodedEvents(events: PackedEvents): void {
     const { decoder, engine, summary, pageIds, userIds, pageHashes, userHashes, times } = this;
     const { pageAt, pageLength, pageHash, userAt, userLength, userHash } = EventField;
-    const bytes = events.bytes;
+    const { bytes, pagesInterned } = events;
     for (let first = 0; first < events.length; first += BATCH) {
       const n = Math.min(events.length - first, BATCH);
       for (let k = 0; k < n; k++) {
         pageHashes[k] = events.int(first + k, pageHash);
         userHashes[k] = events.int(first + k, userHash);
       }
-      decoder.touchIds(pageHashes, userHashes, n);
+      decoder.touchIds(pagesInterned ? undefined : pageHashes, userHashes, n);
       for (let k = 0; k < n; k++) {
         const i = first + k;
-        decoder.adoptDecoded(bytes, events.int(i, pageAt), events.int(i, pageLength), pageHashes[k], events.int(i, userAt), events.int(i, userLength), userHashes[k]);
-        pageIds[k] = decoder.pageId;
-        userIds[k] = decoder.userId;
+        const page = events.int(i, pageAt);
+        pageIds[k] = pagesInterned ? page : decoder.adoptPage(bytes, page, events.int(i, pageLength), pageHashes[k]);
+        userIds[k] = decoder.adoptUser(bytes, events.int(i, userAt), events.int(i, userLength), userHashes[k]);
         times[k] = events.timestampMs(i);
       }
       engine.touch(times, pageIds, userIds, n);
@@ -100,6 +102,11 @@ export class RecordHandler implements LineHandler {
         engine.process(this.stream, times[k], pageIds[k], userIds[k]);
       }
     }
+  }
+
+  /** The pages of the events handed over were interned by the thread that decoded them: their names, at the end. */
+  adoptPageNames(names: SharedNames): void {
+    this.decoder.adoptPageNames(names);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Dictionary, IdInterner } from '../store/dictionary.js';
+import type { SharedNames } from '../store/id-names.js';
 import { Field, LineLayout } from './line-layout.js';
 import { MAX_TIMESTAMP_MS, parseRecord } from './parsed-record.js';
 import { Literal, PlainJson } from './plain-json.js';
@@ -60,19 +61,33 @@ export class PageViewDecoder {
   }
 
   /**
-   * An event decoded by another thread: its ids are at `bytes[at, at + |length|)`, a
-   * negative length meaning non-ASCII UTF-8, and an ASCII id comes with its hash. Sets the
-   * ids as `decode` would.
+   * The page of an event decoded by another thread, interned as `decode` would (see
+   * Dictionary.internDecoded for how it was handed over).
    */
-  adoptDecoded(bytes: Buffer, pageAt: number, pageLength: number, pageHash: number, userAt: number, userLength: number, userHash: number): void {
-    this.pageId = adopt(this.pages as Dictionary, bytes, pageAt, pageLength, pageHash);
-    const users = this.users as Dictionary | undefined;
-    if (users) this.userId = adopt(users, bytes, userAt, userLength, userHash);
+  adoptPage(bytes: Buffer, at: number, length: number, hash: number): number {
+    return (this.pages as Dictionary).internDecoded(bytes, at, length, hash);
   }
 
-  /** Reads the dictionaries' slots for ASCII ids of these hashes ahead of interning them (see Dictionary.touchSlots). */
-  touchIds(pageHashes: Int32Array, userHashes: Int32Array, n: number): void {
-    (this.pages as Dictionary).touchSlots(pageHashes, n);
+  /** adoptPage for the user (0 when users are not counted). */
+  adoptUser(bytes: Buffer, at: number, length: number, hash: number): number {
+    const users = this.users as Dictionary | undefined;
+    return users ? users.internDecoded(bytes, at, length, hash) : 0;
+  }
+
+  /**
+   * The pages were interned by the thread that decoded them, which shared its names at the
+   * end of the input: they become this decoder's (for output), and no page is interned here.
+   */
+  adoptPageNames(names: SharedNames): void {
+    (this.pages as Dictionary).sealWith(names);
+  }
+
+  /**
+   * Reads the dictionaries' slots for ASCII ids of these hashes ahead of interning them (see
+   * Dictionary.touchSlots); no page hashes when the pages come interned.
+   */
+  touchIds(pageHashes: Int32Array | undefined, userHashes: Int32Array, n: number): void {
+    if (pageHashes) (this.pages as Dictionary).touchSlots(pageHashes, n);
     (this.users as Dictionary | undefined)?.touchSlots(userHashes, n);
   }
 
@@ -223,11 +238,6 @@ export class PageViewDecoder {
     if (this.users) this.userId = this.users.intern(parsed.user);
     return DecodeStatus.ok;
   }
-}
-
-/** An id another thread decoded (see adoptDecoded), interned. */
-function adopt(dictionary: Dictionary, bytes: Buffer, at: number, length: number, hash: number): number {
-  return length > 0 ? dictionary.internHashed(bytes, at, at + length, hash) : dictionary.internBytes(bytes, at, at - length, false);
 }
 
 function skipWhitespace(buf: Buffer, i: number, end: number): number {

@@ -3,6 +3,8 @@ import type { Feed, FeedTarget } from '../count/feed.js';
 import type { ProgressReporter } from '../count/count-through.js';
 import { RecordHandler } from '../count/record-handler.js';
 import { PageViewDecoder } from '../decode/page-view-decoder.js';
+import { Dictionary } from '../store/dictionary.js';
+import type { SharedNames } from '../store/id-names.js';
 import type { TextSink } from '../sink/text-sink.js';
 import { EVENT_BLOCK_BYTES, EventPacker } from './event-blocks.js';
 import { BlockPool, RecordPacker } from './record-blocks.js';
@@ -19,6 +21,8 @@ interface Handover {
   flush(): void;
   /** What this thread counted itself (files: events read, invalid ones and their samples). */
   readonly summary: CountSummary | undefined;
+  /** The names of the pages this thread interned, if it did, once the input is done. */
+  pageNames(): SharedNames | undefined;
 }
 
 /**
@@ -106,7 +110,7 @@ export async function countInWorker(
       if (failure) throw failure;
     });
     handover.flush();
-    worker.postMessage({ type: 'end' } satisfies ToCountWorker);
+    worker.postMessage({ type: 'end', pages: handover.pageNames() } satisfies ToCountWorker);
     const counted = await done;
     await writes;
     await finalRows.flush();
@@ -143,12 +147,19 @@ function kafkaHandover(pool: BlockPool, send: Send): Handover {
     onOverlongLine: () => {},
     onDecodedEvents: () => {},
   };
-  return { target, flush: () => packer.flush(), summary: undefined };
+  return { target, flush: () => packer.flush(), summary: undefined, pageNames: () => undefined };
 }
 
-/** Decodes here; the handler's "engine" only packs each valid event for the worker. */
+/**
+ * Decodes here; the handler's "engine" only packs each valid event for the worker. Per user
+ * and page under --emit final, this thread interns the pages too (see EventPacker): per
+ * page only, decoding is most of the work already, and under --emit updates or closed the
+ * worker writes rows, with page names, while the input goes on.
+ */
 function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handover {
-  const packer = new EventPacker(pool, (block, rawLength, events) => send({ type: 'events', block, rawLength, events }));
+  const pages = config.emit === 'final' && config.aggregations.includes('user-page') ? new Dictionary() : undefined;
+  const pagesInterned = pages !== undefined;
+  const packer = new EventPacker(pool, (block, rawLength, events) => send({ type: 'events', block, rawLength, events, pagesInterned }), pages);
   const summary: CountSummary = { read: 0, counted: 0, late: 0, partiallyLate: 0, invalid: 0, rows: 0, openRowsNotWritten: 0, invalidSamples: [] };
   const decoder = new PageViewDecoder(config.decode, packer.pages, config.aggregations.includes('user-page') ? packer.users : undefined);
   const packing = {
@@ -163,5 +174,5 @@ function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handove
   };
   const handler = new RecordHandler(decoder, packing, summary, config.onInvalid, undefined);
   const target: FeedTarget = Object.assign(handler, { onChunk: (chunk: Buffer) => packer.beginChunk(chunk) });
-  return { target, flush: () => packer.flush(), summary };
+  return { target, flush: () => packer.flush(), summary, pageNames: () => pages?.share() };
 }

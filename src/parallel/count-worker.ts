@@ -96,9 +96,15 @@ const messageFeed: Feed = {
         if (message.type === 'start') return;
         if (message.type === 'written') return unwritten.shift()?.();
         if (message.type === 'rowsWritten') return shipper?.released(message.block);
-        if (message.type === 'end') return enqueue(resolve);
+        if (message.type === 'end') {
+          const pages = message.pages;
+          return enqueue(() => {
+            if (pages) handler.adoptPageNames?.(pages);
+            resolve();
+          });
+        }
         enqueue(async () => {
-          if (message.type === 'events') handler.onDecodedEvents(unpackEvents(message.block, message.rawLength, message.events));
+          if (message.type === 'events') handler.onDecodedEvents(unpackEvents(message.block, message.rawLength, message.events, message.pagesInterned));
           else unpackRecords(message.block, message.length, (bytes, start, end, isNull, partition, offset) => handler.onRecord(isNull ? null : bytes, partition, offset, start, end));
           await afterChunk(0);
           post({ type: 'ack', read: summaryRead() });

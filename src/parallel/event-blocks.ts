@@ -1,4 +1,4 @@
-import { hashBytes, type IdInterner } from '../store/dictionary.js';
+import { hashBytes, type Dictionary, type IdInterner } from '../store/dictionary.js';
 import type { BlockPool } from './record-blocks.js';
 
 /**
@@ -8,19 +8,30 @@ import type { BlockPool } from './record-blocks.js';
  * else (a line that straddled two chunks, text the slow path decoded) are appended after it.
  *
  * The work is split so both threads are busy: this thread checks and hashes the ids while
- * it decodes, the worker interns them and counts. (This thread used to intern pages too:
- * 84 ns an event at 5M, two cache misses each, in a loop that reads 600 MB past its
- * cache. The worker interns them behind read-ahead passes, as it does users.)
+ * it decodes, the worker interns them and counts. Per user and page under --emit final,
+ * this thread also interns the pages (`pages`), a block at a time when it is handed over,
+ * behind the same read-ahead passes as the worker's; that leaves the worker the users and
+ * the counts. Alone that measured even (it made this thread the busier one: ~99% against
+ * ~70% at 5M), but with the input copied once instead of twice (see `block`): 5M events
+ * --by user-page, 7 alternating runs, 3.05 -> 2.72 s; 1M --by both, 9 runs, 1.10 -> 1.00 s.
+ * (Interning each page as it was decoded, without the passes: 1.16 s at 1M against 1.09.
+ * Under --emit updates and closed the worker writes rows, with page names, during the
+ * input, so there it interns the pages itself.)
  *
  * A block is those bytes, padded to 8, then per event: the timestamp (float64), the page's
- * offset, length and hash, the user's offset, length and hash (int32; a negative length
- * marks non-ASCII text, whose hash is unused; user length 0 = no user).
+ * offset, length and hash (or its id, when the pages come interned), the user's offset,
+ * length and hash (int32; a negative length marks non-ASCII text, whose hash is unused;
+ * user length 0 = no user).
  */
 const INDEX_BYTES = 32;
 /** Where each id's offset, length and hash are in `EventPacker.staged`. */
 const Field = { page: 0, user: 3 } as const;
 type StagedField = (typeof Field)[keyof typeof Field];
 const INDEX_INTS = INDEX_BYTES / 4;
+/** The timestamp's two ints come first. */
+const INDEX_INTS_BEFORE_IDS = 2;
+/** Pages interned per read-ahead pass (see internPages), as the worker does users. */
+const PAGE_BATCH = 256;
 /** Bytes of input per block: one 1 MiB read chunk (and ids from elsewhere). */
 const RAW_BYTES_PER_BLOCK = 1 << 20;
 /** Room for a block's input and its index: blocks are reused, so few are ever made. */
@@ -40,10 +51,15 @@ export class EventPacker {
     internHashed: (b, s, e, h) => this.stageAscii(Field.user, b, s, e, h),
     intern: (t) => this.stageText(Field.user, t),
   };
-  // Private memory, copied into a shared block when handed over: V8 writes arrays over
-  // shared memory slowly in hot loops.
-  private raw = Buffer.allocUnsafe(RAW_BYTES_PER_BLOCK + (1 << 20));
+  /**
+   * The block being filled, and a Buffer over it: input goes straight in, a memcpy per
+   * chunk (it went through private memory first: 600 MB copied twice at 5M events).
+   */
+  private block: SharedArrayBuffer | undefined;
+  private raw: Buffer<ArrayBufferLike> = Buffer.alloc(0);
   private rawUsed = 0;
+  // Private memory, copied into the block when handed over: V8 writes arrays over shared
+  // memory slowly in hot loops, and the index is written an int at a time.
   private index = new ArrayBuffer(1 << 20);
   private indexTimes = new Float64Array(this.index);
   private indexInts = new Int32Array(this.index);
@@ -54,9 +70,13 @@ export class EventPacker {
   /** The event being decoded (no object per event): offset, length, hash per Field. */
   private readonly staged = new Int32Array(6);
 
+  private readonly batchHashes = new Int32Array(PAGE_BATCH);
+
   constructor(
     private readonly pool: BlockPool,
     private readonly onBlock: (block: SharedArrayBuffer, rawLength: number, events: number) => void,
+    /** Where this thread interns the pages, if it does: blocks then carry page ids. */
+    private readonly pageDictionary?: Dictionary,
   ) {}
 
   /** A chunk of input about to be split into lines: later ids in it are found by offset. */
@@ -75,24 +95,42 @@ export class EventPacker {
     // main-thread profile of 5M lines. Every event stages its page, and its user whenever
     // users are counted; without them the user's length stays 0.
     const { indexInts: ints, staged } = this;
-    const at = slot * INDEX_INTS + 2;
+    const at = slot * INDEX_INTS + INDEX_INTS_BEFORE_IDS;
     for (let k = 0; k < 6; k++) ints[at + k] = staged[k];
   }
 
   /** Hands over the events so far (if any) with their bytes. */
   flush(): void {
+    if (this.events > 0 && this.pageDictionary) this.internPages(this.pageDictionary);
     if (this.events > 0) {
       const indexAt = (this.rawUsed + 7) & ~7;
       const length = indexAt + this.events * INDEX_BYTES;
-      const block = this.pool.take(length);
-      const shared = new Uint8Array(block);
-      shared.set(this.raw.subarray(0, this.rawUsed));
-      shared.set(new Uint8Array(this.index, 0, this.events * INDEX_BYTES), indexAt);
-      this.onBlock(block, this.rawUsed, this.events);
+      if (length > this.raw.length) this.moveTo(length); // many short lines
+      this.raw.set(new Uint8Array(this.index, 0, this.events * INDEX_BYTES), indexAt);
+      this.onBlock(this.block!, this.rawUsed, this.events);
+      this.block = undefined;
     }
     this.rawUsed = 0;
     this.events = 0;
     this.chunk = undefined; // its copy is gone: ids still to come from it are copied one by one
+  }
+
+  /**
+   * Replaces each staged page by its id, in batches: the batch's dictionary slots are read
+   * first, then its pages interned in order (see Dictionary.touchSlots).
+   */
+  private internPages(pages: Dictionary): void {
+    const { indexInts: ints, raw, batchHashes: hashes } = this;
+    const page = INDEX_INTS_BEFORE_IDS + Field.page;
+    for (let first = 0; first < this.events; first += PAGE_BATCH) {
+      const n = Math.min(PAGE_BATCH, this.events - first);
+      for (let k = 0; k < n; k++) hashes[k] = ints[(first + k) * INDEX_INTS + page + 2];
+      pages.touchSlots(hashes, n);
+      for (let k = 0; k < n; k++) {
+        const at = (first + k) * INDEX_INTS + page;
+        ints[at] = pages.internDecoded(raw, ints[at], ints[at + 1], hashes[k]);
+      }
+    }
   }
 
   /** An id as the decoder found it: ASCII ids are hashed here, others go as text. */
@@ -122,16 +160,23 @@ export class EventPacker {
     return buf === this.chunk ? this.chunkAt + start : this.append(buf, start, end);
   }
 
-  /** Copies bytes into `raw` (growing it past the block size if it must); returns where. */
+  /** Copies bytes into the block (a bigger one if they do not fit); returns where. */
   private append(buf: Buffer, start: number, end: number): number {
     const at = this.rawUsed;
-    if (at + end - start > this.raw.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(2 * this.raw.length, at + end - start));
-      this.raw.copy(bigger, 0, 0, at);
-      this.raw = bigger;
-    }
+    if (this.block === undefined || at + end - start > this.raw.length) this.moveTo(at + end - start);
     this.rawUsed += buf.copy(this.raw, at, start, end);
     return at;
+  }
+
+  /** Takes a block of at least `bytes` (twice the last one, when that is too small), the input so far copied in. */
+  private moveTo(bytes: number): void {
+    const old = this.block;
+    const block = this.pool.take(old === undefined ? bytes : Math.max(bytes, 2 * old.byteLength));
+    const raw = Buffer.from(block);
+    this.raw.copy(raw, 0, 0, this.rawUsed);
+    if (old !== undefined) this.pool.give(old);
+    this.block = block;
+    this.raw = raw;
   }
 
   private growIndex(): void {
@@ -153,6 +198,8 @@ export class PackedEvents {
     readonly bytes: Buffer,
     private readonly index: DataView,
     readonly length: number,
+    /** Pages come as ids (interned by the thread that decoded them) in the page's offset field. */
+    readonly pagesInterned: boolean,
   ) {}
 
   timestampMs(i: number): number {
@@ -171,8 +218,8 @@ export class PackedEvents {
  * as Kafka record blocks are, cost the worker ~55 ms per 5M events and gained nothing
  * measurable.)
  */
-export function unpackEvents(block: SharedArrayBuffer, rawLength: number, events: number): PackedEvents {
+export function unpackEvents(block: SharedArrayBuffer, rawLength: number, events: number, pagesInterned: boolean): PackedEvents {
   const indexAt = (rawLength + 7) & ~7;
   const bytes = Buffer.from(block, 0, indexAt + events * INDEX_BYTES);
-  return new PackedEvents(bytes, new DataView(block, indexAt, events * INDEX_BYTES), events);
+  return new PackedEvents(bytes, new DataView(block, indexAt, events * INDEX_BYTES), events, pagesInterned);
 }

@@ -10,8 +10,9 @@ export type ToCountWorker =
   /** First, always: the worker may have been started before the run's config was known. */
   | { type: 'start'; config: CountConfig; streams: number[] }
   | { type: 'records'; block: SharedArrayBuffer; length: number }
-  | { type: 'events'; block: SharedArrayBuffer; rawLength: number; events: number }
-  | { type: 'end' }
+  | { type: 'events'; block: SharedArrayBuffer; rawLength: number; events: number; pagesInterned: boolean }
+  /** The input is done; `pages`: the names of the pages this thread interned for `events`. */
+  | { type: 'end'; pages?: SharedNames }
   /** The oldest `write` chunk reached its sink: the worker may send more (output backpressure). */
   | { type: 'written' }
   /** A block of `rows` was encoded and written: the worker may fill it again. */

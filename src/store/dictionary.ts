@@ -1,5 +1,5 @@
 import { ViewCache, equalBytes } from '../util/byte-words.js';
-import { IdNames } from './id-names.js';
+import { IdNames, type SharedNames } from './id-names.js';
 
 /** What the decoder hands ids to: a dictionary, or a packer that ships them to a worker. */
 export interface IdInterner {
@@ -43,6 +43,15 @@ export class Dictionary extends IdNames implements IdInterner {
 
   private internAscii(buf: Buffer, start: number, end: number): number {
     return this.internHashed(buf, start, end, hashBytes(buf, start, end));
+  }
+
+  /**
+   * An id decoded elsewhere (by the thread that read it), at `buf[at, at + |length|)`: a
+   * positive length is ASCII, hashed already; a negative one, UTF-8 text of the slow path
+   * or with non-ASCII bytes, interned through its string.
+   */
+  internDecoded(buf: Buffer, at: number, length: number, hash: number): number {
+    return length > 0 ? this.internHashed(buf, at, at + length, hash) : this.internBytes(buf, at, at - length, false);
   }
 
   /** An ASCII id whose `hashBytes` was computed elsewhere (by the thread that decoded it). */
@@ -95,6 +104,16 @@ export class Dictionary extends IdNames implements IdInterner {
     this.slots = new Int32Array(4); // one empty slot: every lookup ends at the insert below
     this.mask = 0;
     this.sealed = true;
+  }
+
+  /**
+   * The ids were interned by another thread, which shared its names at the end of the
+   * input: they become this dictionary's, sealed. It must not have interned any itself.
+   */
+  sealWith(shared: SharedNames): void {
+    if (this.count > 0) throw new Error('internal: names adopted by a dictionary that interned ids itself');
+    this.adoptShared(shared);
+    this.seal();
   }
 
   private rehash(): void {

@@ -40,14 +40,20 @@ export class IdNames {
   /** A read-only view of names another thread shared (they must not change any more). */
   static fromShared(shared: SharedNames): IdNames {
     const names = new IdNames();
-    names.count = shared.count;
-    names.arena = Buffer.from(shared.arena);
-    names.arenaView = new DataView(shared.arena);
-    names.arenaUsed = shared.arenaUsed;
-    names.starts = new Int32Array(shared.starts);
-    names.plain = new Uint8Array(shared.plain);
-    for (const [id, text] of shared.nonAscii) names.nonAscii.set(id, text);
+    names.adoptShared(shared);
     return names;
+  }
+
+  /** Becomes a view of names another thread shared, in place of its own. */
+  protected adoptShared(shared: SharedNames): void {
+    this.count = shared.count;
+    this.arena = Buffer.from(shared.arena);
+    this.arenaView = new DataView(shared.arena);
+    this.arenaUsed = shared.arenaUsed;
+    this.starts = new Int32Array(shared.starts);
+    this.plain = new Uint8Array(shared.plain);
+    this.nonAscii.clear();
+    for (const [id, text] of shared.nonAscii) this.nonAscii.set(id, text);
   }
 
   /** These names for another thread (see fromShared); no id may be added after this. */
