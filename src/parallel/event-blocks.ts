@@ -28,8 +28,6 @@ const INDEX_BYTES = 32;
 const Field = { page: 0, user: 3 } as const;
 type StagedField = (typeof Field)[keyof typeof Field];
 const INDEX_INTS = INDEX_BYTES / 4;
-/** The timestamp's two ints come first. */
-const INDEX_INTS_BEFORE_IDS = 2;
 /** Pages interned per read-ahead pass (see internPages), as the worker does users. */
 const PAGE_BATCH = 256;
 /** Bytes of input per block: one 1 MiB read chunk (and ids from elsewhere). */
@@ -95,7 +93,7 @@ export class EventPacker {
     // main-thread profile of 5M lines. Every event stages its page, and its user whenever
     // users are counted; without them the user's length stays 0.
     const { indexInts: ints, staged } = this;
-    const at = slot * INDEX_INTS + INDEX_INTS_BEFORE_IDS;
+    const at = slot * INDEX_INTS + EventField.pageAt / 4;
     for (let k = 0; k < 6; k++) ints[at + k] = staged[k];
   }
 
@@ -121,14 +119,16 @@ export class EventPacker {
    */
   private internPages(pages: Dictionary): void {
     const { indexInts: ints, raw, batchHashes: hashes } = this;
-    const page = INDEX_INTS_BEFORE_IDS + Field.page;
+    const at = EventField.pageAt / 4;
+    const length = EventField.pageLength / 4;
+    const hash = EventField.pageHash / 4;
     for (let first = 0; first < this.events; first += PAGE_BATCH) {
       const n = Math.min(PAGE_BATCH, this.events - first);
-      for (let k = 0; k < n; k++) hashes[k] = ints[(first + k) * INDEX_INTS + page + 2];
+      for (let k = 0; k < n; k++) hashes[k] = ints[(first + k) * INDEX_INTS + hash];
       pages.touchSlots(hashes, n);
       for (let k = 0; k < n; k++) {
-        const at = (first + k) * INDEX_INTS + page;
-        ints[at] = pages.internDecoded(raw, ints[at], ints[at + 1], hashes[k]);
+        const event = (first + k) * INDEX_INTS;
+        ints[event + at] = pages.internDecoded(raw, ints[event + at], ints[event + length], hashes[k]);
       }
     }
   }
