@@ -12,18 +12,41 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CACHE = path.join(ROOT, '.cache', 'bench');
 const BIN = path.join(ROOT, 'bin', 'pageviews');
 const DUCKDB_VERSION = '1.5.6-r.1';
-const args = process.argv.slice(2);
-const flag = (name) => args.includes(name);
-const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
-const RUNS = Number(option('--runs', flag('--quick') ? '1' : '3'));
-const SIZES = option('--sizes', flag('--quick') ? '1m' : '1m,5m').split(',');
 const EVENTS = { '1m': 1_000_000, '5m': 5_000_000 };
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
+const { RUNS, SIZES, skip } = parseOptions(process.argv.slice(2));
+
+/** The command line, strictly: an unknown option or a bad value stops before any work (exit 2). */
+function parseOptions(argv) {
+  const usage = 'usage: node scripts/bench.mjs [--runs N] [--sizes 1m,5m] [--no-files] [--no-kafka] [--no-memory] [--quick]';
+  const fail = (message) => {
+    process.stderr.write(`bench: ${message}\n${usage}\n`);
+    process.exit(2);
+  };
+  const boolean = { type: 'boolean' };
+  let values;
+  try {
+    const options = { runs: { type: 'string' }, sizes: { type: 'string' }, 'no-files': boolean, 'no-kafka': boolean, 'no-memory': boolean, quick: boolean, help: boolean };
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    fail(err.message);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  const runs = values.runs ?? (values.quick ? '1' : '3');
+  if (!/^[1-9][0-9]*$/.test(runs)) fail(`--runs must be a positive whole number, got '${runs}'`);
+  const sizes = (values.sizes ?? (values.quick ? '1m' : '1m,5m')).split(',');
+  for (const size of sizes) if (!(size in EVENTS)) fail(`--sizes: unknown size '${size}' (one or more of ${Object.keys(EVENTS).join(', ')})`);
+  return { RUNS: Number(runs), SIZES: sizes, skip: { files: values['no-files'], kafka: values['no-kafka'], memory: values['no-memory'] } };
+}
 
 // Generator settings from the issue: 50k pages, 1M users, Zipf s = 1.1, 35 days, ~5% out of
 // order by up to 2 h.
@@ -224,9 +247,9 @@ function machine() {
 
 if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
 console.log(`# pageviews benchmark\n\n${machine()}`);
-const results = flag('--no-files') ? {} : benchFiles();
-if (!flag('--no-memory')) benchMemory(results);
-if (!flag('--no-kafka')) await benchKafka();
+const results = skip.files ? {} : benchFiles();
+if (!skip.memory) benchMemory(results);
+if (!skip.kafka) await benchKafka();
 rmSync(path.join(CACHE, 'out.csv'), { force: true });
 console.log('\n## Targets\n');
 for (const c of checks) console.log(`- [${c.ok ? 'x' : ' '}] ${c.label}: ${c.detail}`);
