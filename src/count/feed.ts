@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { InterruptedError } from '../errors.js';
-import { readChunks, resolveInputs, type ByteInput } from '../source/byte-input.js';
+import { readChunks, resolveInputs, type ByteInput, type ReadBuffers } from '../source/byte-input.js';
 import { LineSplitter } from '../source/line-splitter.js';
 import type { LineHandler } from '../source/line-splitter.js';
 import type { PackedEvents } from '../parallel/event-blocks.js';
@@ -21,6 +21,8 @@ export interface FeedTarget extends LineHandler {
   onRecordBlock?(block: SharedArrayBuffer, length: number, release: () => void): void;
   /** A chunk of input about to be split into lines (files and stdin). */
   onChunk?(chunk: Buffer): void;
+  /** Where to read regular files into, if not the reader's own buffers (see ReadBuffers). */
+  readBuffers?: ReadBuffers;
   /** The names of the pages another thread interned for onDecodedEvents, once all events came. */
   adoptPageNames?(names: SharedNames): void;
 }
@@ -57,7 +59,7 @@ export async function openFileFeed(paths: readonly string[], stdin: Readable, cw
         for (const input of inputs) {
           handler.source = input.name;
           const splitter = new LineSplitter(handler);
-          for await (const chunk of readChunks(input, signal, (n) => (bytesRead += n))) {
+          for await (const chunk of readChunks(input, signal, (n) => (bytesRead += n), handler.readBuffers)) {
             handler.onChunk?.(chunk);
             splitter.push(chunk);
             if (signal.aborted) throw interrupted();

@@ -173,6 +173,6 @@ function fileHandover(config: CountConfig, pool: BlockPool, send: Send): Handove
     streamTimeMs: () => -1,
   };
   const handler = new RecordHandler(decoder, packing, summary, config.onInvalid, undefined);
-  const target: FeedTarget = Object.assign(handler, { onChunk: (chunk: Buffer) => packer.beginChunk(chunk) });
+  const target: FeedTarget = Object.assign(handler, { onChunk: (chunk: Buffer) => packer.beginChunk(chunk), readBuffers: packer.readBuffers });
   return { target, flush: () => packer.flush(), summary, pageNames: () => pages?.share() };
 }

@@ -3,20 +3,19 @@ import type { BlockPool } from './record-blocks.js';
 
 /**
  * Decoded events handed to the count worker together with the bytes they came from, when
- * the main thread decodes files and the worker counts. Each chunk the main thread reads is
- * copied whole (one memcpy, no copy per id) and events point into it; ids from anywhere
- * else (a line that straddled two chunks, text the slow path decoded) are appended after it.
+ * the main thread decodes files and the worker counts. A file is read straight into the
+ * blocks; other input (gzip, pipes) is copied in whole, a memcpy per chunk. Events point into
+ * the chunk's bytes; ids from anywhere else (a line that straddled two chunks, text the slow
+ * path decoded) are appended after them.
  *
  * The work is split so both threads are busy: this thread checks and hashes the ids while
  * it decodes, the worker interns them and counts. Per user and page under --emit final,
  * this thread also interns the pages (`pages`), a block at a time when it is handed over,
- * behind the same read-ahead passes as the worker's; that leaves the worker the users and
- * the counts. Alone that measured even (it made this thread the busier one: ~99% against
- * ~70% at 5M), but with the input copied once instead of twice (see `block`): 5M events
- * --by user-page, 7 alternating runs, 3.05 -> 2.72 s; 1M --by both, 9 runs, 1.10 -> 1.00 s.
- * (Interning each page as it was decoded, without the passes: 1.16 s at 1M against 1.09.
- * Under --emit updates and closed the worker writes rows, with page names, during the
- * input, so there it interns the pages itself.)
+ * behind the same read-ahead passes as the worker's, leaving the worker the users and the
+ * counts (5M events --by user-page, 7 alternating runs, 3.05 -> 2.72 s, with the input
+ * copied once instead of twice; each page interned as decoded, without the passes, was
+ * slower). Under --emit updates and closed the worker writes rows, with page names, during
+ * the input, so there it interns the pages itself.
  *
  * A block is those bytes, padded to 8, then per event: the timestamp (float64), the page's
  * offset, length and hash (or its id, when the pages come interned), the user's offset,
@@ -50,8 +49,9 @@ export class EventPacker {
     intern: (t) => this.stageText(Field.user, t),
   };
   /**
-   * The block being filled, and a Buffer over it: input goes straight in, a memcpy per
-   * chunk (it went through private memory first: 600 MB copied twice at 5M events).
+   * The block being filled, and a Buffer over it. A file is read straight into blocks
+   * (`readBuffers`), so its chunks are handed over where they were read; other input
+   * (gzip, a pipe) is copied in, a memcpy per chunk.
    */
   private block: SharedArrayBuffer | undefined;
   private raw: Buffer<ArrayBufferLike> = Buffer.alloc(0);
@@ -62,13 +62,14 @@ export class EventPacker {
   private indexTimes = new Float64Array(this.index);
   private indexInts = new Int32Array(this.index);
   private events = 0;
-  /** The chunk being split into lines, and where its copy starts in `raw`. */
+  /** The chunk being split into lines, and where its bytes start in `raw`. */
   private chunk: Buffer | undefined;
   private chunkAt = 0;
   /** The event being decoded (no object per event): offset, length, hash per Field. */
   private readonly staged = new Int32Array(6);
-
   private readonly batchHashes = new Int32Array(PAGE_BATCH);
+  /** Blocks lent to the file reader, adopted by beginChunk when their chunk comes. */
+  private readonly lent = new WeakSet<SharedArrayBuffer>();
 
   constructor(
     private readonly pool: BlockPool,
@@ -77,8 +78,21 @@ export class EventPacker {
     private readonly pageDictionary?: Dictionary,
   ) {}
 
+  /** Where the file reader reads next (ReadBuffers): a block, adopted when its chunk comes. */
+  readonly readBuffers = (bytes: number): Buffer => {
+    const block = this.pool.take(Math.max(bytes, EVENT_BLOCK_BYTES));
+    this.lent.add(block);
+    return Buffer.from(block, 0, bytes);
+  };
+
   /** A chunk of input about to be split into lines: later ids in it are found by offset. */
   beginChunk(chunk: Buffer): void {
+    const block = chunk.buffer;
+    if (block instanceof SharedArrayBuffer && chunk.byteOffset === 0 && this.lent.delete(block)) {
+      this.flush();
+      this.adopt(block, chunk);
+      return;
+    }
     if (this.rawUsed + chunk.length > RAW_BYTES_PER_BLOCK) this.flush();
     this.chunkAt = this.append(chunk, 0, chunk.length);
     this.chunk = chunk;
@@ -166,6 +180,16 @@ export class EventPacker {
     if (this.block === undefined || at + end - start > this.raw.length) this.moveTo(at + end - start);
     this.rawUsed += buf.copy(this.raw, at, start, end);
     return at;
+  }
+
+  /** A lent block, its chunk read into its start, becomes the block being filled. */
+  private adopt(block: SharedArrayBuffer, chunk: Buffer): void {
+    if (this.block !== undefined) this.pool.give(this.block);
+    this.block = block;
+    this.raw = Buffer.from(block);
+    this.rawUsed = chunk.length;
+    this.chunk = chunk;
+    this.chunkAt = 0;
   }
 
   /** Takes a block of at least `bytes` (twice the last one, when that is too small), the input so far copied in. */

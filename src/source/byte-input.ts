@@ -16,12 +16,20 @@ export interface ByteInput {
    * The raw chunks. A regular file is read into two alternating buffers (one read ahead
    * while the other is processed), a pipe on stdin by a reader thread (pipe-reader.ts):
    * either way each chunk is valid only until the next is requested, and no megabyte of
-   * garbage is left behind per chunk.
+   * garbage is left behind per chunk. A regular file is read into `lend`'s buffers instead,
+   * when given (see ReadBuffers).
    */
-  chunks(signal: AbortSignal): AsyncGenerator<Buffer>;
+  chunks(signal: AbortSignal, lend?: ReadBuffers): AsyncGenerator<Buffer>;
   /** True when `chunks` reuses its buffers. */
   readonly reusesBuffers: boolean;
 }
+
+/**
+ * Where a regular file is read into, when the reader's own two buffers are not the place:
+ * a buffer per read, which the reader never touches again once its chunk is yielded (the
+ * count worker's blocks: the chunk is handed over where it was read, not copied).
+ */
+export type ReadBuffers = (bytes: number) => Buffer;
 
 export const STDIN_NAME = '<stdin>';
 const READ_CHUNK_BYTES = 1 << 20;
@@ -61,7 +69,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
     inputs.push(
       size === undefined // a FIFO or device: a stream
         ? { name: path, sizeBytes: size, chunks: (signal) => streamChunks(addAbortSignal(signal, createReadStream(fullPath, { highWaterMark: READ_CHUNK_BYTES })), path), reusesBuffers: false }
-        : { name: path, sizeBytes: size, chunks: (signal) => fileChunks(fullPath, path, signal), reusesBuffers: true },
+        : { name: path, sizeBytes: size, chunks: (signal, lend) => fileChunks(fullPath, path, signal, lend), reusesBuffers: true },
     );
   }
   return inputs;
@@ -69,19 +77,25 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
 
 /**
  * The decompressed chunks of an input. Gzip is detected by its magic bytes (1f 8b), on
- * files and stdin alike; `onRawBytes` sees the bytes as read, for progress.
+ * files and stdin alike; `onRawBytes` sees the bytes as read, for progress. `lend`: see
+ * ReadBuffers; a gzip file's bytes go to zlib instead, so it is read into the reader's own
+ * buffers from the third read on.
  */
-export async function* readChunks(input: ByteInput, signal: AbortSignal, onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {
-  const counted = countBytes(input.chunks(signal), onRawBytes);
+export async function* readChunks(input: ByteInput, signal: AbortSignal, onRawBytes: (n: number) => void, lend?: ReadBuffers): AsyncGenerator<Buffer> {
+  let buffers = lend;
+  const counted = countBytes(input.chunks(signal, lend && ((bytes) => buffers!(bytes))), onRawBytes);
+  const onGzip = () => {
+    if (buffers) buffers = alternating();
+  };
   try {
-    yield* decompressed(input, counted);
+    yield* decompressed(input, counted, onGzip);
   } finally {
     // Stopped early (an error, a signal), the reader must still close its file or pipe.
     await counted.return(undefined);
   }
 }
 
-async function* decompressed(input: ByteInput, counted: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+async function* decompressed(input: ByteInput, counted: AsyncGenerator<Buffer>, onGzip: () => void): AsyncGenerator<Buffer> {
   let first = await counted.next();
   while (!first.done && first.value.length < 2) {
     const more = await counted.next();
@@ -95,6 +109,7 @@ async function* decompressed(input: ByteInput, counted: AsyncGenerator<Buffer>):
     yield* counted;
     return;
   }
+  onGzip();
   const gunzip = createGunzip({ chunkSize: READ_CHUNK_BYTES });
   // zlib may hold on to its input: give it copies when the reader reuses its buffers.
   const own = (chunk: Buffer) => (input.reusesBuffers ? Buffer.from(chunk) : chunk);
@@ -137,7 +152,7 @@ async function* streamChunks(readable: Readable, name: string): AsyncGenerator<B
   }
 }
 
-async function* fileChunks(fullPath: string, name: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+async function* fileChunks(fullPath: string, name: string, signal: AbortSignal, lend: ReadBuffers | undefined): AsyncGenerator<Buffer> {
   let handle: FileHandle;
   try {
     handle = await open(fullPath, 'r');
@@ -145,21 +160,24 @@ async function* fileChunks(fullPath: string, name: string, signal: AbortSignal):
     throw ioErrorFrom(err, name, 'read input');
   }
   try {
-    yield* handleChunks(handle, name, signal);
+    yield* handleChunks(handle, name, signal, lend ?? alternating());
   } finally {
     await handle.close();
   }
 }
 
-/**
- * Reads into two alternating buffers, one read ahead while the other is processed: each
- * chunk is valid only until the next is requested, and no garbage is left per chunk.
- */
-async function* handleChunks(handle: FileHandle, name: string, signal: AbortSignal): AsyncGenerator<Buffer> {
+/** Two buffers in turn, one read ahead while the other is processed: no garbage is left per chunk. */
+function alternating(): ReadBuffers {
   const buffers = [Buffer.allocUnsafe(READ_CHUNK_BYTES), Buffer.allocUnsafe(READ_CHUNK_BYTES)];
-  const readInto = (buffer: Buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
   let which = 0;
-  let pending = readInto(buffers[0]);
+  return () => buffers[(which ^= 1)];
+}
+
+/** Reads chunk after chunk into `buffers`, one read ahead while the last chunk is processed. */
+async function* handleChunks(handle: FileHandle, name: string, signal: AbortSignal, buffers: ReadBuffers): AsyncGenerator<Buffer> {
+  const readInto = (buffer: Buffer) => handle.read(buffer, 0, buffer.length, null).then((r) => r.bytesRead);
+  let reading = buffers(READ_CHUNK_BYTES);
+  let pending = readInto(reading);
   try {
     for (;;) {
       let bytesRead: number;
@@ -170,9 +188,9 @@ async function* handleChunks(handle: FileHandle, name: string, signal: AbortSign
       }
       if (bytesRead === 0) return;
       if (signal.aborted) throw Object.assign(new Error('aborted'), { name: 'AbortError' });
-      const current = buffers[which];
-      which ^= 1;
-      pending = readInto(buffers[which]); // read ahead
+      const current = reading;
+      reading = buffers(READ_CHUNK_BYTES);
+      pending = readInto(reading); // read ahead
       yield current.subarray(0, bytesRead);
     }
   } finally {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { manyEvents } from '../support/events.js';
 import { runPageviews } from '../support/run-cli.js';
@@ -28,7 +29,7 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
   });
 
   it('stays identical over several hand-over blocks, lines cut between reads, and every id spelling', async () => {
-    // ~6 MB: more than one block of input; pages and users in raw UTF-8, \u escapes and quotes.
+    // ~4.8 MB: more than one block of input; pages and users in raw UTF-8, \u escapes and quotes.
     const spellings = (i: number) => [`p${i}`, `pâge-${i}`, `p\\u00e2ge-${i}`, `q\\"${i}`][i % 4];
     const lines: string[] = [];
     for (let i = 0; i < 70_000; i++) {
@@ -49,6 +50,13 @@ describe('count --threads 2 (this thread decodes, a worker counts) equals --thre
     expect(one.stdout).toContain('pâge-');
     expect(two).toEqual(one);
     expect(viaStdin).toEqual(one);
+    // A file is read straight into the worker's blocks (here in five reads), a gzip file's
+    // bytes go to zlib and its output is copied in: both in one run.
+    writeFileSync(join(dir, 'events.ndjson.gz'), gzipSync(bytes));
+    const mixed = ['count', 'events.ndjson.gz', 'events.ndjson', ...args];
+    const mixedOne = await runPageviews([...mixed, '--threads', '1'], { cwd: dir });
+    expect(mixedOne.code).toBe(0);
+    expect(await runPageviews([...mixed, '--threads', '2'], { cwd: dir })).toEqual(mixedOne);
   });
 
   // The worker sorts the final rows and ships them in blocks of 16,384 (up to 16 ahead) to
