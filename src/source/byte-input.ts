@@ -16,8 +16,8 @@ export interface ByteInput {
    * The raw chunks. A regular file is read into two alternating buffers (one read ahead
    * while the other is processed), a pipe on stdin by a reader thread (pipe-reader.ts):
    * either way each chunk is valid only until the next is requested, and no megabyte of
-   * garbage is left behind per chunk. A regular file is read into `lend`'s buffers instead,
-   * when given (see ReadBuffers).
+   * garbage is left behind per chunk. A regular file, or a pipe through the reader thread,
+   * is read into `lend`'s buffers instead, when given (see ReadBuffers).
    */
   chunks(signal: AbortSignal, lend?: ReadBuffers): AsyncGenerator<Buffer>;
   /** True when `chunks` reuses its buffers. */
@@ -25,9 +25,10 @@ export interface ByteInput {
 }
 
 /**
- * Where a regular file is read into, when the reader's own two buffers are not the place:
- * a buffer per read, which the reader never touches again once its chunk is yielded (the
- * count worker's blocks: the chunk is handed over where it was read, not copied).
+ * Where a regular file (or a pipe, by its reader thread) is read into, when the reader's
+ * own buffers are not the place: a buffer per read, which the reader never touches again
+ * once its chunk is yielded whole (the count worker's blocks: the chunk is handed over
+ * where it was read, not copied).
  */
 export type ReadBuffers = (bytes: number) => Buffer;
 
@@ -46,7 +47,7 @@ export async function resolveInputs(paths: readonly string[], stdin: Readable, c
       const stream = (signal: AbortSignal) => streamChunks(addAbortSignal(signal, stdin), STDIN_NAME);
       inputs.push(
         stdinPipePath
-          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal) => pipeReaderChunks(stdinPipePath, STDIN_NAME, signal, () => stream(signal)), reusesBuffers: true }
+          ? { name: STDIN_NAME, sizeBytes: undefined, chunks: (signal, lend) => pipeReaderChunks(stdinPipePath, STDIN_NAME, signal, () => stream(signal), lend), reusesBuffers: true }
           : { name: STDIN_NAME, sizeBytes: undefined, chunks: stream, reusesBuffers: false },
       );
       continue;

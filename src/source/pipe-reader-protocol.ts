@@ -5,8 +5,18 @@ export interface PipeReaderData {
   readonly slotBytes: number;
   /** Int32 cells, indexed by `Control` and `slotCell`. */
   readonly control: SharedArrayBuffer;
-  /** `slots` slots of `slotBytes` each. */
-  readonly data: SharedArrayBuffer;
+  /** The memory of each slot at the start (`slotBytes` each); see ToPipeReader for later. */
+  readonly buffers: readonly SharedArrayBuffer[];
+}
+
+/**
+ * Main thread -> reader: slot `slot` is read into `buffer` from now on (its last buffer
+ * went, whole, with its chunk: see pipe-reader.ts). Sent before the slot is freed, and
+ * taken by the reader (receiveMessageOnPort) once it sees the slot free.
+ */
+export interface ToPipeReader {
+  readonly slot: number;
+  readonly buffer: SharedArrayBuffer;
 }
 
 /**

@@ -2,7 +2,8 @@ import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { ioErrorFrom } from '../errors.js';
-import { Control, SlotState, slotCell, type FromPipeReader, type PipeReaderData } from './pipe-reader-protocol.js';
+import type { ReadBuffers } from './byte-input.js';
+import { Control, SlotState, slotCell, type FromPipeReader, type PipeReaderData, type ToPipeReader } from './pipe-reader-protocol.js';
 
 /** The compiled reader; also right when this module runs from src/ under the test runner. */
 const WORKER_URL = new URL('../../dist/source/pipe-reader-worker.js', import.meta.url);
@@ -19,15 +20,18 @@ const SLOT_BYTES = 1 << 20;
  * Chunks come in order: the rest of each full slot, and, whenever this thread would
  * otherwise wait, the bytes already read into the slot being filled. Each chunk is a view
  * of the shared memory, valid until the next is requested (copying each into a private
- * buffer cost a memcpy of the whole input and gained nothing measurable). `fallback`
- * reads the pipe the ordinary way when it cannot be reopened.
+ * buffer cost a memcpy of the whole input and gained nothing measurable). With `lend`
+ * (see ReadBuffers), a slot handed over whole keeps its memory: the slot is read into a
+ * buffer of `lend`'s from then on, so the count worker gets the chunk where it was read.
+ * `fallback` reads the pipe the ordinary way when it cannot be reopened.
  * When the run stops early, a byte written into the pipe through a second opening ends a
  * read still waiting for an idle writer (`tail -f`), which would otherwise hold up the
  * process's exit.
  */
-export function pipeReaderChunks(path: string, name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+export function pipeReaderChunks(path: string, name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>, lend?: ReadBuffers): AsyncGenerator<Buffer> {
   const reader = prestarted?.path === path ? prestarted : new PipeReader(path);
   prestarted = undefined;
+  reader.lend = lend;
   return reader.chunks(name, signal, fallback);
 }
 
@@ -52,7 +56,9 @@ export function discardPrestartedPipeReader(): void {
 class PipeReader {
   private readonly shared: PipeReaderData;
   private readonly control: Int32Array;
-  private readonly data: Uint8Array;
+  /** Each slot's memory: replaced when a slot went whole with its chunk (see `lend`). */
+  private readonly slotMemory: SharedArrayBuffer[];
+  lend: ReadBuffers | undefined;
   private readonly messages = new MessageQueue();
   private readonly worker: Worker;
   // The slot whose bytes come next, and how many of them were taken already.
@@ -60,17 +66,13 @@ class PipeReader {
   private taken = 0;
   /** A full slot whose last chunk was yielded, freed when the next chunk is asked for (-1: none). */
   private usedSlot = -1;
+  /** True when that chunk was the whole slot: its memory went with it. */
+  private usedWhole = false;
 
   constructor(readonly path: string) {
-    this.shared = {
-      path,
-      slots: SLOTS,
-      slotBytes: SLOT_BYTES,
-      control: new SharedArrayBuffer(4 * slotCell(SLOTS, 'state')),
-      data: new SharedArrayBuffer(SLOTS * SLOT_BYTES),
-    };
+    this.slotMemory = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
+    this.shared = { path, slots: SLOTS, slotBytes: SLOT_BYTES, control: new SharedArrayBuffer(4 * slotCell(SLOTS, 'state')), buffers: [...this.slotMemory] };
     this.control = new Int32Array(this.shared.control);
-    this.data = new Uint8Array(this.shared.data);
     const messages = this.messages;
     this.worker = new Worker(WORKER_URL, { workerData: this.shared });
     this.worker.unref(); // a read waiting on an idle writer (or for `go`) must not keep the process alive
@@ -136,10 +138,15 @@ class PipeReader {
     return late;
   }
 
-  /** While the reader still fills the next slot, what it has read into it so far. */
+  /**
+   * While the reader still fills the next slot, what it has read into it so far. Copied
+   * when it starts the slot and buffers are lent: the reader goes on writing after it, so
+   * it must not look like a lent buffer's chunk (only a slot's idle moments get here).
+   */
   private takeFilling(): Buffer | undefined {
     const filling = Atomics.load(this.control, slotCell(this.slot, 'state')) === SlotState.filling;
-    return filling ? this.take(Atomics.load(this.control, slotCell(this.slot, 'filled'))) : undefined;
+    const bytes = filling ? this.take(Atomics.load(this.control, slotCell(this.slot, 'filled'))) : undefined;
+    return bytes && this.lend && bytes.byteOffset === 0 ? Buffer.from(bytes) : bytes;
   }
 
   /**
@@ -147,6 +154,7 @@ class PipeReader {
    * once the chunk was used (freeTakenSlot, when the next chunk is asked for).
    */
   private takeFullSlot(): Buffer | undefined {
+    this.usedWhole = this.taken === 0;
     const bytes = this.take(Atomics.load(this.control, slotCell(this.slot, 'filled')));
     this.usedSlot = this.slot;
     this.slot = (this.slot + 1) % SLOTS;
@@ -156,9 +164,19 @@ class PipeReader {
 
   private freeTakenSlot(): void {
     if (this.usedSlot < 0) return;
+    if (this.usedWhole && this.lend) this.renewSlot(this.usedSlot, this.lend);
     Atomics.store(this.control, slotCell(this.usedSlot, 'state'), SlotState.free);
     Atomics.notify(this.control, slotCell(this.usedSlot, 'state'));
     this.usedSlot = -1;
+  }
+
+  /** Slot `slot` is read into a lent buffer from now on (the reader is told before the slot is freed). */
+  private renewSlot(slot: number, lend: ReadBuffers): void {
+    const fresh = lend(SLOT_BYTES);
+    // After a gzip header the buffers are the reader's own, not shared: the slot keeps its memory (zlib's input is copied).
+    if (!(fresh.buffer instanceof SharedArrayBuffer) || fresh.byteOffset !== 0) return;
+    this.slotMemory[slot] = fresh.buffer;
+    this.worker.postMessage({ slot, buffer: fresh.buffer } satisfies ToPipeReader);
   }
 
   /**
@@ -168,8 +186,7 @@ class PipeReader {
    */
   private take(filled: number): Buffer | undefined {
     if (filled <= this.taken) return undefined;
-    const from = this.slot * SLOT_BYTES;
-    const bytes = Buffer.from(this.data.buffer, from + this.taken, filled - this.taken);
+    const bytes = Buffer.from(this.slotMemory[this.slot], this.taken, filled - this.taken);
     this.taken = filled;
     return bytes;
   }
