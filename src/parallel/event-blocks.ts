@@ -3,8 +3,9 @@ import type { BlockPool } from './record-blocks.js';
 
 /**
  * Decoded events handed to the count worker together with the bytes they came from, when
- * the main thread decodes files and the worker counts. A file is read straight into the
- * blocks; other input (gzip, pipes) is copied in whole, a memcpy per chunk. Events point into
+ * the main thread decodes files and the worker counts. Files, and pipes a slot at a time,
+ * are read straight into the blocks; other input (gzip, a slow pipe's pieces) is copied
+ * in whole, a memcpy per chunk. Events point into
  * the chunk's bytes; ids from anywhere else (a line that straddled two chunks, text the slow
  * path decoded) are appended after them.
  *
@@ -49,9 +50,9 @@ export class EventPacker {
     intern: (t) => this.stageText(Field.user, t),
   };
   /**
-   * The block being filled, and a Buffer over it. A file is read straight into blocks
-   * (`readBuffers`), so its chunks are handed over where they were read; other input
-   * (gzip, a pipe) is copied in, a memcpy per chunk.
+   * The block being filled, and a Buffer over it. Input is read straight into blocks
+   * where it can be (`readBuffers`), so its chunks are handed over where they were read;
+   * other chunks are copied in.
    */
   private block: SharedArrayBuffer | undefined;
   private raw: Buffer<ArrayBufferLike> = Buffer.alloc(0);
@@ -68,7 +69,7 @@ export class EventPacker {
   /** The event being decoded (no object per event): offset, length, hash per Field. */
   private readonly staged = new Int32Array(6);
   private readonly batchHashes = new Int32Array(PAGE_BATCH);
-  /** Blocks lent to the file reader, adopted by beginChunk when their chunk comes. */
+  /** Blocks lent to the reader (file or pipe), adopted by beginChunk when their chunk comes. */
   private readonly lent = new WeakSet<SharedArrayBuffer>();
 
   constructor(
@@ -78,7 +79,7 @@ export class EventPacker {
     private readonly pageDictionary?: Dictionary,
   ) {}
 
-  /** Where the file reader reads next (ReadBuffers): a block, adopted when its chunk comes. */
+  /** Where the reader reads next (ReadBuffers): a block, adopted when its chunk comes. */
   readonly readBuffers = (bytes: number): Buffer => {
     const block = this.pool.take(Math.max(bytes, EVENT_BLOCK_BYTES));
     this.lent.add(block);

@@ -141,7 +141,8 @@ class PipeReader {
   /**
    * While the reader still fills the next slot, what it has read into it so far. Copied
    * when it starts the slot and buffers are lent: the reader goes on writing after it, so
-   * it must not look like a lent buffer's chunk (only a slot's idle moments get here).
+   * it must not look like a lent buffer's chunk. (This thread gets here only when it would
+   * otherwise wait: the copy costs it nothing.)
    */
   private takeFilling(): Buffer | undefined {
     const filling = Atomics.load(this.control, slotCell(this.slot, 'state')) === SlotState.filling;
