@@ -22,7 +22,8 @@ describe('Dictionary', () => {
 
   it('ranks ids that share a long prefix, or are prefixes of each other, by code unit', () => {
     const ids = new Dictionary();
-    const names = ['user-000010', 'user-000002', 'user-00001', 'user-0000', 'user-000001', 'user', 'User', 'u', 'user-000001x'];
+    // A run of six share their first six bytes ("user-0"), a pair ("pairs-"), two more ("ab\u0000" pads as "ab").
+    const names = ['user-000010', 'user-000002', 'user-00001', 'user-0000', 'user-000001', 'user', 'User', 'u', 'user-000001x', 'pairs-b', 'pairs-a', 'ab\u0000', 'ab'];
     names.forEach((n) => ids.intern(n));
     expect(inRankOrder(ids)).toEqual([...names].sort());
   });
