@@ -5,9 +5,8 @@ import type { BlockPool } from './record-blocks.js';
  * Decoded events handed to the count worker together with the bytes they came from, when
  * the main thread decodes files and the worker counts. Files, and pipes a slot at a time,
  * are read straight into the blocks; other input (gzip, a slow pipe's pieces) is copied
- * in whole, a memcpy per chunk. Events point into
- * the chunk's bytes; ids from anywhere else (a line that straddled two chunks, text the slow
- * path decoded) are appended after them.
+ * in whole, a memcpy per chunk. Events point into the chunk's bytes; ids from anywhere
+ * else (a line that straddled two chunks, text the slow path decoded) are appended after.
  *
  * The work is split so both threads are busy: this thread checks and hashes the ids while
  * it decodes, the worker interns them and counts. Per user and page under --emit final,

@@ -1,11 +1,10 @@
 /** Shared between the main thread and the pipe reader's thread (see pipe-reader-worker.ts). */
 export interface PipeReaderData {
   readonly path: string;
-  readonly slots: number;
   readonly slotBytes: number;
   /** Int32 cells, indexed by `Control` and `slotCell`. */
   readonly control: SharedArrayBuffer;
-  /** The memory of each slot at the start (`slotBytes` each); see ToPipeReader for later. */
+  /** The memory of each slot at the start (`slotBytes` each), one per slot; see ToPipeReader for later. */
   readonly buffers: readonly SharedArrayBuffer[];
 }
 

@@ -31,8 +31,7 @@ const SLOT_BYTES = 1 << 20;
 export function pipeReaderChunks(path: string, name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>, lend?: ReadBuffers): AsyncGenerator<Buffer> {
   const reader = prestarted?.path === path ? prestarted : new PipeReader(path);
   prestarted = undefined;
-  reader.lend = lend;
-  return reader.chunks(name, signal, fallback);
+  return reader.chunks(name, signal, fallback, lend);
 }
 
 let prestarted: PipeReader | undefined;
@@ -58,7 +57,7 @@ class PipeReader {
   private readonly control: Int32Array;
   /** Each slot's memory: replaced when a slot went whole with its chunk (see `lend`). */
   private readonly slotMemory: SharedArrayBuffer[];
-  lend: ReadBuffers | undefined;
+  private lend: ReadBuffers | undefined;
   private readonly messages = new MessageQueue();
   private readonly worker: Worker;
   // The slot whose bytes come next, and how many of them were taken already.
@@ -71,7 +70,7 @@ class PipeReader {
 
   constructor(readonly path: string) {
     this.slotMemory = Array.from({ length: SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
-    this.shared = { path, slots: SLOTS, slotBytes: SLOT_BYTES, control: new SharedArrayBuffer(4 * slotCell(SLOTS, 'state')), buffers: [...this.slotMemory] };
+    this.shared = { path, slotBytes: SLOT_BYTES, control: new SharedArrayBuffer(4 * slotCell(SLOTS, 'state')), buffers: [...this.slotMemory] };
     this.control = new Int32Array(this.shared.control);
     const messages = this.messages;
     this.worker = new Worker(WORKER_URL, { workerData: this.shared });
@@ -81,7 +80,8 @@ class PipeReader {
     this.worker.on('exit', () => messages.push({ type: 'error', message: 'the pipe reader stopped', code: undefined }));
   }
 
-  async *chunks(name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  async *chunks(name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>, lend: ReadBuffers | undefined): AsyncGenerator<Buffer> {
+    this.lend = lend;
     const { control, messages } = this;
     Atomics.store(control, Control.go, 1);
     Atomics.notify(control, Control.go);

@@ -173,7 +173,12 @@ export class IdNames {
       named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       run.set(named.map((r) => r.id));
     } else if (run.length === 2) {
-      if (this.compareBytes(run[0], run[1]) > 0) run.set([run[1], run[0]]);
+      const a = run[0];
+      const b = run[1];
+      if (this.compareBytes(a, b) > 0) {
+        run[0] = b;
+        run[1] = a;
+      }
     } else {
       run.sort((a, b) => this.compareBytes(a, b));
     }
