@@ -1,4 +1,4 @@
-import { murmurFinish, murmurRound } from '../store/dictionary.js';
+import { LANE_SEEDS, hashFinish, hashRound, hashRoundB } from '../store/dictionary.js';
 import { digitsValue, fourDigits, type Literal } from './plain-json.js';
 
 /*
@@ -70,20 +70,35 @@ export function geometryOf(literals: readonly Literal[], lengths: readonly numbe
 
 /**
  * `hashBytes` of `buf[i, i + length)` if every byte is printable ASCII other than a quote or
- * a backslash, else undefined. The same murmur rounds as hashBytes, over the words checked.
- * The word test is PlainJson.stringEnd's, written out again on purpose: calling one shared
- * helper from both made decoding 1M lines ~8% slower (108-111 -> 115-129 ms, 5 rounds).
+ * a backslash, else undefined: hashBytes' two lanes, over the words checked, eight bytes a
+ * step. The word test is PlainJson.stringEnd's, written out again on purpose (three times
+ * here): calling one shared helper from both made decoding 1M lines ~8% slower (108-111 ->
+ * 115-129 ms, 5 rounds), and a helper for the test here kept the decoder from inlining
+ * this function (5M lines per page: 107 ms of samples in the helper alone).
  */
 export function plainHash(buf: Buffer, view: DataView, i: number, length: number): number | undefined {
   const end = i + length;
   let bad = 0;
-  let h = 0x9747b28c;
-  for (; i + 4 <= end; i += 4) {
+  let h = LANE_SEEDS[0];
+  let g = LANE_SEEDS[1];
+  for (; i + 8 <= end; i += 8) {
+    const w = view.getInt32(i, true);
+    const v = view.getInt32(i + 4, true);
+    const t = w ^ 0x02020202;
+    const s = w ^ 0x5c5c5c5c;
+    const tv = v ^ 0x02020202;
+    const sv = v ^ 0x5c5c5c5c;
+    bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w | ((tv - 0x21212121) & ~tv) | ((sv - 0x01010101) & ~sv) | v;
+    h = hashRound(h, w);
+    g = hashRoundB(g, v);
+  }
+  if (i + 4 <= end) {
     const w = view.getInt32(i, true);
     const t = w ^ 0x02020202;
     const s = w ^ 0x5c5c5c5c;
     bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w;
-    h = murmurRound(h, w);
+    h = hashRound(h, w);
+    i += 4;
   }
   let tail = 0;
   for (let shift = 0; i < end; i++, shift += 8) {
@@ -92,7 +107,7 @@ export function plainHash(buf: Buffer, view: DataView, i: number, length: number
     tail |= b << shift;
   }
   if ((bad & 0x80808080) !== 0) return undefined;
-  return murmurFinish(h, tail, length);
+  return hashFinish(h, g, tail, length);
 }
 
 /**

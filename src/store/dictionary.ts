@@ -134,30 +134,48 @@ export class Dictionary extends IdNames implements IdInterner {
 }
 
 /**
- * The dictionary's hash of an id's bytes: MurmurHash3 (x86, 32-bit), four bytes a step,
- * which is 1.6x faster than byte-wise FNV-1a on 36-byte ids and mixes every byte into
- * the low bits the table uses.
+ * The dictionary's hash of an id's bytes. Two lanes of eight-byte steps, each four bytes
+ * folded in with one multiply (`hashRound`), then murmur3's 32-bit finaliser over both
+ * (`hashFinish`), which spreads every byte into the low bits a table uses. The lanes do
+ * not wait for each other, so the CPU runs them side by side; murmur3's own rounds (three
+ * multiplies, one chain) hashed and checked 2M 36-byte ids in ~78 ms, these in ~60 ms.
+ * Equal bytes give equal hashes, so a weaker mix can only cost probes, never a wrong id.
  */
 export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   const view = hashed.of(buf);
-  let h = 0x9747b28c;
+  let h = LANE_SEEDS[0];
+  let g = LANE_SEEDS[1];
   let i = start;
-  for (; i + 4 <= end; i += 4) h = murmurRound(h, view.getInt32(i, true));
+  for (; i + 8 <= end; i += 8) {
+    h = hashRound(h, view.getInt32(i, true));
+    g = hashRoundB(g, view.getInt32(i + 4, true));
+  }
+  if (i + 4 <= end) {
+    h = hashRound(h, view.getInt32(i, true));
+    i += 4;
+  }
   let tail = 0;
   for (let shift = 0; i < end; i++, shift += 8) tail |= buf[i] << shift;
-  return murmurFinish(h, tail, end - start);
+  return hashFinish(h, g, tail, end - start);
 }
 
-/** One four-byte block of hashBytes (for a decoder that hashes while it scans). */
-export function murmurRound(h: number, block: number): number {
-  h ^= murmurBlock(block);
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+/** Where hashBytes' two lanes start. */
+export const LANE_SEEDS: readonly [number, number] = [0x9747b28c, 0x1b873593];
+
+/** One four-byte step of hashBytes' first lane (which also takes a last odd word). */
+export function hashRound(h: number, word: number): number {
+  return Math.imul(((h << 5) | (h >>> 27)) ^ word, 0x27d4eb2d);
 }
 
-/** hashBytes' end: the 0-3 tail bytes (little-endian in `tail`) and the length. */
-export function murmurFinish(h: number, tail: number, length: number): number {
-  if (length % 4 !== 0) h ^= murmurBlock(tail);
+/** One four-byte step of hashBytes' second lane: another odd multiplier. */
+export function hashRoundB(g: number, word: number): number {
+  return Math.imul(((g << 5) | (g >>> 27)) ^ word, 0x165667b1);
+}
+
+/** hashBytes' end: the lanes joined, the 0-3 tail bytes (little-endian in `tail`), the length, murmur3's finaliser. */
+export function hashFinish(h: number, g: number, tail: number, length: number): number {
+  h ^= (g << 16) | (g >>> 16);
+  if (length % 4 !== 0) h = hashRound(h, tail);
   h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -167,9 +185,3 @@ export function murmurFinish(h: number, tail: number, length: number): number {
 }
 
 const hashed = new ViewCache();
-
-function murmurBlock(k: number): number {
-  k = Math.imul(k, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  return Math.imul(k, 0x1b873593);
-}
