@@ -1,155 +1,122 @@
-import { LANE_SEEDS, hashFinish, hashRound, hashRoundB } from '../store/dictionary.js';
-import { digitsValue, fourDigits, type Literal } from './plain-json.js';
+import { LANE_MULTIPLIERS, LANE_SEEDS, hashFinish } from '../store/dictionary.js';
+import type { Literal } from './plain-json.js';
 
 /*
  * The fixed-offset check of LineLayout.matchFixed: where everything is in a line whose
- * value lengths are known, and the checks of its values at those offsets.
+ * value lengths are known, and a check of the line at those offsets, compiled for them.
  */
 
-/**
- * Where everything is in a line of given value lengths, counted from the line's start:
- * the literals as words and bytes to compare, each value's offset and length.
- */
+/** What a fixed-offset check found in a line: the timestamp and the ids' `hashBytes`. */
+export interface FixedValues {
+  time: number;
+  userHash: number;
+  pageHash: number;
+}
+
+/** Checks the line at `start` (its whole length must be in `buf`); true when it matched, with `into` set. */
+export type FixedCheck = (buf: Buffer, view: DataView, start: number, into: FixedValues) => boolean;
+
+/** Where everything is in a line of given value lengths, counted from the line's start, and its check. */
 export interface Geometry {
   readonly lineLength: number;
-  readonly wordAt: Int32Array;
-  readonly words: Int32Array;
-  readonly byteAt: Int32Array;
-  readonly bytes: Int32Array;
   readonly userAt: number;
   readonly userLength: number;
   readonly pageAt: number;
   readonly pageLength: number;
   readonly timeAt: number;
   readonly timeLength: number;
+  readonly check: FixedCheck;
 }
 
 /**
  * The geometry of a line whose values have `lengths` (in line order), between the four
- * literals; `order` says which value is which.
+ * literals; `order` says which value is which. `hashUsers` false: the user id is only
+ * checked, its hash left 0 (`--by page`).
+ *
+ * The check is compiled for these offsets: a function of straight-line code with every
+ * offset and literal word a constant, where a loop over the geometry's tables read two
+ * table entries and tested the loop for every word. Checking and hashing 1M lines of the
+ * bench data: ~92 -> ~49 ms. Only integers are written into its source (see `int`).
  */
-export function geometryOf(literals: readonly Literal[], lengths: readonly number[], order: { user: number; page: number; time: number }): Geometry {
-  const wordAt: number[] = [];
-  const words: number[] = [];
-  const byteAt: number[] = [];
-  const bytes: number[] = [];
+export function geometryOf(literals: readonly Literal[], lengths: readonly number[], order: { user: number; page: number; time: number }, hashUsers: boolean): Geometry {
   const valueAt = [0, 0, 0];
+  const source: string[] = ['let d = 0;'];
   let at = 0;
   for (let k = 0; k < 4; k++) {
-    const literal = literals[k];
-    const n = literal.bytes.length;
-    let j = 0;
-    for (; j + 4 <= n; j += 4) {
-      wordAt.push(at + j);
-      words.push(literal.view.getInt32(j, true));
-    }
-    for (; j < n; j++) {
-      byteAt.push(at + j);
-      bytes.push(literal.bytes[j]);
-    }
-    at += n;
+    source.push(literalSource(literals[k], at));
+    at += literals[k].bytes.length;
     if (k < 3) {
       valueAt[k] = at;
       at += lengths[k];
     }
   }
-  return {
-    lineLength: at,
-    wordAt: Int32Array.from(wordAt),
-    words: Int32Array.from(words),
-    byteAt: Int32Array.from(byteAt),
-    bytes: Int32Array.from(bytes),
-    userAt: valueAt[order.user],
-    userLength: lengths[order.user],
-    pageAt: valueAt[order.page],
-    pageLength: lengths[order.page],
-    timeAt: valueAt[order.time],
-    timeLength: lengths[order.time],
-  };
+  source.push('if (d !== 0) return false;');
+  const user = { at: valueAt[order.user], length: lengths[order.user] };
+  const page = { at: valueAt[order.page], length: lengths[order.page] };
+  const time = { at: valueAt[order.time], length: lengths[order.time] };
+  source.push(idSource(user.at, user.length, hashUsers ? 'userHash' : undefined), idSource(page.at, page.length, 'pageHash'), digitsSource(time.at, time.length));
+  source.push(`into.time = time; into.userHash = ${hashUsers ? 'userHash' : '0'}; into.pageHash = pageHash; return true;`);
+  const compile = new Function('hashFinish', `return function fixedCheck(b, v, s, into) {\n${source.join('\n')}\n};`) as (finish: typeof hashFinish) => FixedCheck;
+  return { lineLength: at, userAt: user.at, userLength: user.length, pageAt: page.at, pageLength: page.length, timeAt: time.at, timeLength: time.length, check: compile(hashFinish) };
+}
+
+/** A number for the check's source: only integers are ever written into it. */
+function int(n: number): string {
+  if (!Number.isSafeInteger(n)) throw new Error(`internal: ${n} in a fixed-offset check`);
+  return String(n);
+}
+
+/** Compares the literal at `at`, four bytes at a time, into `d`. */
+function literalSource(literal: Literal, at: number): string {
+  const lines: string[] = [];
+  const n = literal.bytes.length;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) lines.push(`d |= v.getInt32(s + ${int(at + j)}, true) ^ ${int(literal.view.getInt32(j, true))};`);
+  for (; j < n; j++) lines.push(`d |= b[s + ${int(at + j)}] ^ ${int(literal.bytes[j])};`);
+  return lines.join('\n');
 }
 
 /**
- * `hashBytes` of `buf[i, i + length)` if every byte is printable ASCII other than a quote or
- * a backslash, else undefined: hashBytes' two lanes, over the words checked, eight bytes a
- * step. The word test is PlainJson.stringEnd's, written out again on purpose (three times
- * here): calling one shared helper from both made decoding 1M lines ~8% slower (108-111 ->
- * 115-129 ms, 5 rounds), and a helper for the test here kept the decoder from inlining
- * this function (5M lines per page: 107 ms of samples in the helper alone).
+ * Checks the id at `at` to be plain printable ASCII (no quote, backslash or control byte)
+ * and, with a `target`, hashes it into that variable: hashBytes' two lanes, eight bytes a
+ * step. The word test is PlainJson.stringEnd's: `w ^ 0x02020202` maps a quote to 0x20 and
+ * keeps the bytes below 0x20 below it, so one "below 0x21" test finds both (the same answer
+ * as testing each for every one of the 2^32 words); `| w` catches bytes of 0x80 and above.
  */
-export function plainHash(buf: Buffer, view: DataView, i: number, length: number): number | undefined {
-  const end = i + length;
-  let bad = 0;
-  let h = LANE_SEEDS[0];
-  let g = LANE_SEEDS[1];
-  for (; i + 8 <= end; i += 8) {
-    const w = view.getInt32(i, true);
-    const v = view.getInt32(i + 4, true);
-    const t = w ^ 0x02020202;
-    const s = w ^ 0x5c5c5c5c;
-    const tv = v ^ 0x02020202;
-    const sv = v ^ 0x5c5c5c5c;
-    bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w | ((tv - 0x21212121) & ~tv) | ((sv - 0x01010101) & ~sv) | v;
-    h = hashRound(h, w);
-    g = hashRoundB(g, v);
+function idSource(at: number, length: number, target: 'userHash' | 'pageHash' | undefined): string {
+  const test = (w: string) => `t = ${w} ^ 0x02020202; u = ${w} ^ 0x5c5c5c5c; bad |= ((t - 0x21212121) & ~t) | ((u - 0x01010101) & ~u) | ${w};`;
+  const round = (lane: string, w: string, k: 0 | 1) => (target ? `${lane} = Math.imul(((${lane} << 5) | (${lane} >>> 27)) ^ ${w}, ${int(LANE_MULTIPLIERS[k])});` : '');
+  const lines = [`let bad = 0, h = ${int(LANE_SEEDS[0])}, g = ${int(LANE_SEEDS[1])}, w = 0, x = 0, t = 0, u = 0, tail = 0, c = 0;`];
+  let j = 0;
+  for (; j + 8 <= length; j += 8) {
+    lines.push(`w = v.getInt32(s + ${int(at + j)}, true); x = v.getInt32(s + ${int(at + j + 4)}, true);`);
+    lines.push(test('w'), test('x'), round('h', 'w', 0), round('g', 'x', 1));
   }
-  if (i + 4 <= end) {
-    const w = view.getInt32(i, true);
-    const t = w ^ 0x02020202;
-    const s = w ^ 0x5c5c5c5c;
-    bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w;
-    h = hashRound(h, w);
-    i += 4;
+  if (j + 4 <= length) {
+    lines.push(`w = v.getInt32(s + ${int(at + j)}, true);`, test('w'), round('h', 'w', 0));
+    j += 4;
   }
-  let tail = 0;
-  for (let shift = 0; i < end; i++, shift += 8) {
-    const b = buf[i];
-    if (b === 0x22 || b === 0x5c || b < 0x20 || b >= 0x80) return undefined;
-    tail |= b << shift;
+  for (let shift = 0; j < length; j++, shift += 8) {
+    lines.push(`c = b[s + ${int(at + j)}]; if (c === 0x22 || c === 0x5c || c < 0x20 || c >= 0x80) return false; tail |= c << ${int(shift)};`);
   }
-  if ((bad & 0x80808080) !== 0) return undefined;
-  return hashFinish(h, g, tail, length);
+  lines.push('if ((bad & 0x80808080) !== 0) return false;');
+  if (target) lines.push(`${target} = hashFinish(h, g, tail, ${int(length)});`);
+  return target ? `let ${target} = 0;\n{\n${lines.join('\n')}\n}` : `{\n${lines.join('\n')}\n}`;
 }
 
 /**
- * plainHash's test without the hash (written out again, for the same reason), for an id
- * that is checked but not counted: user ids under `--by page` (5M events per page, 10
- * alternating runs, medians 1.425 -> 1.38 s).
+ * Reads the `length` digits at `at` into `time` if they form a JSON integer of 1-15
+ * digits (no leading zero), else the line does not match: four digits a step where it can
+ * (PlainJson's fourDigits test and digitsValue, written out), then one at a time.
  */
-export function isPlainAt(buf: Buffer, view: DataView, i: number, length: number): boolean {
-  const end = i + length;
-  let bad = 0;
-  for (; i + 4 <= end; i += 4) {
-    const w = view.getInt32(i, true);
-    const t = w ^ 0x02020202;
-    const s = w ^ 0x5c5c5c5c;
-    bad |= ((t - 0x21212121) & ~t) | ((s - 0x01010101) & ~s) | w;
+function digitsSource(at: number, length: number): string {
+  if (length > 15) return 'return false;';
+  const lines = ['let time = 0;', length > 1 ? `if (b[s + ${int(at)}] === 0x30) return false;` : ''];
+  let j = 0;
+  for (; j + 4 <= length; j += 4) {
+    lines.push(`{ const w = v.getInt32(s + ${int(at + j)}, true); if ((((w - 0x30303030) | (w + 0x46464646)) & 0x80808080) !== 0) return false;`);
+    lines.push('const d = w - 0x30303030; time = time * 1e4 + ((d & 0xff) * 1000 + ((d >>> 8) & 0xff) * 100 + ((d >>> 16) & 0xff) * 10 + (d >>> 24)); }');
   }
-  for (; i < end; i++) {
-    const b = buf[i];
-    if (b === 0x22 || b === 0x5c || b < 0x20 || b >= 0x80) return false;
-  }
-  return (bad & 0x80808080) === 0;
-}
-
-/**
- * The value of `length` digits at `i` that form a JSON integer of 1-15 digits, else -1:
- * PlainJson.integerEnd for a length known in advance (calling integerEnd instead measured
- * slower in the same micro-benchmark).
- */
-export function fixedDigits(buf: Buffer, view: DataView, i: number, length: number): number {
-  if (length > 15 || (length > 1 && buf[i] === 0x30)) return -1;
-  const end = i + length;
-  let value = 0;
-  for (; i + 8 <= end; i += 8) {
-    const high = view.getInt32(i, true);
-    const low = view.getInt32(i + 4, true);
-    if (!fourDigits(high) || !fourDigits(low)) return -1;
-    value = value * 1e8 + digitsValue(high) * 1e4 + digitsValue(low);
-  }
-  for (; i < end; i++) {
-    const b = buf[i];
-    if (b < 0x30 || b > 0x39) return -1;
-    value = value * 10 + (b - 0x30);
-  }
-  return value;
+  for (; j < length; j++) lines.push(`{ const c = b[s + ${int(at + j)}]; if (c < 0x30 || c > 0x39) return false; time = time * 10 + (c - 0x30); }`);
+  return lines.join('\n');
 }

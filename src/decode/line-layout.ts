@@ -1,9 +1,14 @@
 import { ViewCache } from '../util/byte-words.js';
-import { fixedDigits, geometryOf, isPlainAt, plainHash, type Geometry } from './line-geometry.js';
+import { geometryOf, type FixedValues, type Geometry } from './line-geometry.js';
 import { Literal, PlainJson } from './plain-json.js';
 
-/** Geometries kept per layout (see keepGeometry): ids of up to 64 different length pairs. */
-const MAX_GEOMETRIES = 64;
+/**
+ * Geometries kept per layout (see keepGeometry): ids of up to 16 different length pairs.
+ * Each is compiled (geometryOf), and the compiler's time is CPU time: ids of 30 length
+ * pairs, all compiled, cost 1M lines ~0.1 s more CPU than the loop check before; with
+ * 16, the same as before. Lines of the others are decoded by `match`, as before any line.
+ */
+const MAX_GEOMETRIES = 16;
 
 /** The fields the decoder looks for; `none` is any other key. */
 export const Field = { none: 0, user: 1, page: 2, time: 3 } as const;
@@ -20,7 +25,7 @@ export type Field = (typeof Field)[keyof typeof Field];
  * (PlainJson: the scanner's own definition). Such a line has exactly the structure of the
  * learned one, so the match cannot guess: anything else goes back to the full scanner.
  */
-export class LineLayout {
+export class LineLayout implements FixedValues {
   userStart = 0;
   userEnd = 0;
   userAscii = true;
@@ -105,7 +110,7 @@ export class LineLayout {
     if (next === undefined && this.geometries.size < MAX_GEOMETRIES) {
       const lengths = this.fields.map((f) => (f === Field.user ? userLength : f === Field.page ? pageLength : this.timeDigits));
       const order = { user: this.fields.indexOf(Field.user), page: this.fields.indexOf(Field.page), time: this.fields.indexOf(Field.time) };
-      next = geometryOf(this.literals, lengths, order);
+      next = geometryOf(this.literals, lengths, order, this.hashUsers);
       this.geometries.set(key, next);
     }
     this.geometry = next;
@@ -115,10 +120,12 @@ export class LineLayout {
    * `matchLine` for a line with the geometry of the last one (see `geometry`), ending in LF:
    * every literal is compared at its offset, every id byte checked to be plain printable
    * ASCII (no quote, backslash or control byte: four at a time, the test of
-   * PlainJson.stringEnd) and hashed in the same pass, every digit checked; the byte after
+   * PlainJson.stringEnd) and hashed in the same pass, every digit checked (the geometry's
+   * compiled check); the byte after
    * the line must be LF. Any difference, a CRLF or a non-ASCII id: -1, nothing decided,
    * and `matchLine` looks at the line. Decoding 1M lines of UUIDs and hashing their ids:
-   * ~175 -> ~110 ms (135 of them decoding, before).
+   * ~175 -> ~110 ms (135 of them decoding, before); the check compiled for the geometry
+   * then halved the check's part (see geometryOf).
    */
   matchFixed(buf: Buffer, start: number, limit: number): number {
     const g = this.geometry;
@@ -133,29 +140,9 @@ export class LineLayout {
     return g !== undefined && end - start === g.lineLength && this.fixedAt(buf, start, g);
   }
 
-  /** The checks of `matchFixed` at the line's fixed offsets; sets the fields. */
+  /** The checks of `matchFixed` at the line's fixed offsets (the geometry's compiled check); sets the fields. */
   private fixedAt(buf: Buffer, start: number, g: Geometry): boolean {
-    const view = this.views.of(buf);
-    const { wordAt, words, byteAt, bytes } = g;
-    let diff = 0;
-    for (let k = 0; k < wordAt.length; k++) diff |= view.getInt32(start + wordAt[k], true) ^ words[k];
-    for (let k = 0; k < byteAt.length; k++) diff |= buf[start + byteAt[k]] ^ bytes[k];
-    if (diff !== 0) return false;
-    let userHash = 0;
-    if (!this.hashUsers) {
-      if (!isPlainAt(buf, view, start + g.userAt, g.userLength)) return false;
-    } else {
-      const hash = plainHash(buf, view, start + g.userAt, g.userLength);
-      if (hash === undefined) return false;
-      userHash = hash;
-    }
-    const pageHash = plainHash(buf, view, start + g.pageAt, g.pageLength);
-    if (pageHash === undefined) return false;
-    const time = fixedDigits(buf, view, start + g.timeAt, g.timeLength);
-    if (time < 0) return false;
-    this.time = time;
-    this.userHash = userHash;
-    this.pageHash = pageHash;
+    if (!g.check(buf, this.views.of(buf), start, this)) return false;
     this.userStart = start + g.userAt;
     this.userEnd = this.userStart + g.userLength;
     this.pageStart = start + g.pageAt;

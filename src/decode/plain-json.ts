@@ -81,12 +81,12 @@ export class PlainJson {
  * in `w - 0x30303030`, one above 0x39 in `w + 0x46464646`, and with digits below it no
  * borrow or carry reaches it from a lower byte.
  */
-export function fourDigits(w: number): boolean {
+function fourDigits(w: number): boolean {
   return (((w - 0x30303030) | (w + 0x46464646)) & 0x80808080) === 0;
 }
 
 /** The value of four ASCII digits read little-endian (the first digit in the low byte). */
-export function digitsValue(w: number): number {
+function digitsValue(w: number): number {
   const d = w - 0x30303030;
   return (d & 0xff) * 1000 + ((d >>> 8) & 0xff) * 100 + ((d >>> 16) & 0xff) * 10 + (d >>> 24);
 }

@@ -159,17 +159,18 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   return hashFinish(h, g, tail, end - start);
 }
 
-/** Where hashBytes' two lanes start. */
+/** Where hashBytes' two lanes start, and their odd multipliers (the fixed-offset check compiles them in). */
 export const LANE_SEEDS: readonly [number, number] = [0x9747b28c, 0x1b873593];
+export const LANE_MULTIPLIERS: readonly [number, number] = [0x27d4eb2d, 0x165667b1];
 
 /** One four-byte step of hashBytes' first lane (which also takes a last odd word). */
-export function hashRound(h: number, word: number): number {
-  return Math.imul(((h << 5) | (h >>> 27)) ^ word, 0x27d4eb2d);
+function hashRound(h: number, word: number): number {
+  return Math.imul(((h << 5) | (h >>> 27)) ^ word, LANE_MULTIPLIERS[0]);
 }
 
-/** One four-byte step of hashBytes' second lane: another odd multiplier. */
-export function hashRoundB(g: number, word: number): number {
-  return Math.imul(((g << 5) | (g >>> 27)) ^ word, 0x165667b1);
+/** One four-byte step of hashBytes' second lane. */
+function hashRoundB(g: number, word: number): number {
+  return Math.imul(((g << 5) | (g >>> 27)) ^ word, LANE_MULTIPLIERS[1]);
 }
 
 /** hashBytes' end: the lanes joined, the 0-3 tail bytes (little-endian in `tail`), the length, murmur3's finaliser. */

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { plainHash } from '../../src/decode/line-geometry.js';
 import { Dictionary, hashBytes } from '../../src/store/dictionary.js';
 
 /** The ids in rank order, as the output sorts them. */
@@ -55,16 +54,6 @@ describe('hashBytes', () => {
       expect(hashBytes(text, 2, 2 + length)).toBe(hashBytes(alone, 0, length));
     }
     expect(new Set(Array.from({ length: 11 }, (_, n) => hashBytes(text, 2, 2 + n))).size).toBe(11);
-  });
-
-  it('is the hash the fast decoder computes while it checks an id (plainHash), at every length and offset', () => {
-    const text = Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ');
-    const view = new DataView(text.buffer, text.byteOffset, text.length);
-    const differ: string[] = [];
-    for (let length = 1; length <= 40; length++) {
-      for (let at = 0; at < 8; at++) if (plainHash(text, view, at, length) !== hashBytes(text, at, at + length)) differ.push(`${at}+${length}`);
-    }
-    expect(differ).toEqual([]);
   });
 
   it('spreads ids that differ in one byte over the low bits a table uses', () => {
