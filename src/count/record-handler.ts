@@ -84,10 +84,8 @@ export class RecordHandler implements LineHandler {
     const { bytes, pagesInterned } = events;
     for (let first = 0; first < events.length; first += BATCH) {
       const n = Math.min(events.length - first, BATCH);
-      for (let k = 0; k < n; k++) {
-        pageHashes[k] = events.int(first + k, pageHash);
-        userHashes[k] = events.int(first + k, userHash);
-      }
+      if (!pagesInterned) for (let k = 0; k < n; k++) pageHashes[k] = events.int(first + k, pageHash);
+      for (let k = 0; k < n; k++) userHashes[k] = events.int(first + k, userHash);
       decoder.touchIds(pagesInterned ? undefined : pageHashes, userHashes, n);
       for (let k = 0; k < n; k++) {
         const i = first + k;
