@@ -33,8 +33,6 @@ const PAGE_BATCH = 256;
 const RAW_BYTES_PER_BLOCK = 1 << 20;
 /** Room for a block's input and its index: blocks are reused, so few are ever made. */
 export const EVENT_BLOCK_BYTES = 3 << 19;
-/** The index is written through typed arrays (native byte order) and read the same way. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** Stands in for the dictionaries in the main thread's decoder. */
 export class EventPacker {
@@ -217,22 +215,29 @@ export const EventField = { pageAt: 8, pageLength: 12, pageHash: 16, userAt: 20,
 
 /** The events of a block as the worker reads them: event i's fields, read where they were packed. */
 export class PackedEvents {
+  /** The index as int32s and float64s: it starts 8-aligned and was written through typed arrays too (native byte order). */
+  private readonly ints: Int32Array;
+  private readonly times: Float64Array;
+
   constructor(
     /** The block's input bytes: ids are at their offsets in it. */
     readonly bytes: Buffer,
-    private readonly index: DataView,
+    index: Uint8Array,
     readonly length: number,
     /** Pages come as ids (interned by the thread that decoded them) in the page's offset field. */
     readonly pagesInterned: boolean,
-  ) {}
+  ) {
+    this.ints = new Int32Array(index.buffer, index.byteOffset, index.length / 4);
+    this.times = new Float64Array(index.buffer, index.byteOffset, index.length / 8);
+  }
 
   timestampMs(i: number): number {
-    return this.index.getFloat64(i * INDEX_BYTES, LITTLE_ENDIAN);
+    return this.times[i * (INDEX_BYTES / 8)];
   }
 
   /** An int32 field of event i (an EventField). */
   int(i: number, field: number): number {
-    return this.index.getInt32(i * INDEX_BYTES + field, LITTLE_ENDIAN);
+    return this.ints[i * INDEX_INTS + field / 4];
   }
 }
 
@@ -245,5 +250,5 @@ export class PackedEvents {
 export function unpackEvents(block: SharedArrayBuffer, rawLength: number, events: number, pagesInterned: boolean): PackedEvents {
   const indexAt = (rawLength + 7) & ~7;
   const bytes = Buffer.from(block, 0, indexAt + events * INDEX_BYTES);
-  return new PackedEvents(bytes, new DataView(block, indexAt, events * INDEX_BYTES), events, pagesInterned);
+  return new PackedEvents(bytes, new Uint8Array(block, indexAt, events * INDEX_BYTES), events, pagesInterned);
 }
