@@ -121,11 +121,10 @@ export class LineLayout implements FixedValues {
    * every literal is compared at its offset, every id byte checked to be plain printable
    * ASCII (no quote, backslash or control byte: four at a time, the test of
    * PlainJson.stringEnd) and hashed in the same pass, every digit checked (the geometry's
-   * compiled check); the byte after
-   * the line must be LF. Any difference, a CRLF or a non-ASCII id: -1, nothing decided,
-   * and `matchLine` looks at the line. Decoding 1M lines of UUIDs and hashing their ids:
-   * ~175 -> ~110 ms (135 of them decoding, before); the check compiled for the geometry
-   * then halved the check's part (see geometryOf).
+   * compiled check); the byte after the line must be LF. Any difference, a CRLF or a
+   * non-ASCII id: -1, nothing decided, and `matchLine` looks at the line. Decoding 1M lines
+   * of UUIDs and hashing their ids: ~175 -> ~110 ms (135 of them decoding, before); the
+   * compiled check then halved the check's part (see geometryOf).
    */
   matchFixed(buf: Buffer, start: number, limit: number): number {
     const g = this.geometry;
