@@ -29,8 +29,9 @@ interface Handover {
  * Counts on two cores. Kafka: kafkajs consumes on this thread (and, for a long replay, on a
  * fetch worker too: see kafka-feed.ts) and records go in blocks to a count worker running
  * the same pipeline. Files: this thread reads and decodes (invalid records are reported
- * here, with their origin), the worker interns and counts (see fileHandover for the pages). Output comes back here to the
- * real sinks. Same rows, same order, same errors as one thread.
+ * here, with their origin), the worker interns and counts (see fileHandover for the
+ * pages). Output comes back here to the real sinks. Same rows, same order, same errors as
+ * one thread.
  */
 export async function countInWorker(
   feed: Feed,

@@ -111,8 +111,8 @@ export class EventPacker {
 
   /** Hands over the events so far (if any) with their bytes. */
   flush(): void {
-    if (this.events > 0 && this.pageDictionary) this.internPages(this.pageDictionary);
     if (this.events > 0) {
+      if (this.pageDictionary) this.internPages(this.pageDictionary);
       const indexAt = (this.rawUsed + 7) & ~7;
       const length = indexAt + this.events * INDEX_BYTES;
       if (length > this.raw.length) this.moveTo(length); // many short lines
