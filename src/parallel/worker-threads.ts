@@ -1,7 +1,12 @@
 import { ThreadStarter } from './thread-starter.js';
 
-/** Starting a worker costs tens of milliseconds: for files, worth it from a few MiB on. */
-const WORKER_MIN_FILE_BYTES = 8 << 20;
+/**
+ * Per user and page, a worker pays from ~50 MB of file on: below, its start, the hand-over
+ * and its own warm-up cost more than it takes off this thread. Two threads' wall time over
+ * one thread's, 11 alternating runs: 100k events (12 MB) 1.19, 200k 1.22, 300k 1.04, 400k
+ * (50 MB) 0.99, 600k 0.92; with both aggregations 1.24, 1.17, 1.04, 1.01, 0.93.
+ */
+const WORKER_MIN_FILE_BYTES = 48 << 20;
 /**
  * Per page only, decoding (this thread's part) is most of the work, and the worker pays
  * later: 5M events (620 MB), 7 alternating runs, 1.91 -> 1.65 s for 27 MB more memory;
