@@ -147,11 +147,11 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
   let g = LANE_SEEDS[1];
   let i = start;
   for (; i + 8 <= end; i += 8) {
-    h = hashRound(h, view.getInt32(i, true));
-    g = hashRoundB(g, view.getInt32(i + 4, true));
+    h = hashRound(h, view.getInt32(i, true), LANE_MULTIPLIERS[0]);
+    g = hashRound(g, view.getInt32(i + 4, true), LANE_MULTIPLIERS[1]);
   }
   if (i + 4 <= end) {
-    h = hashRound(h, view.getInt32(i, true));
+    h = hashRound(h, view.getInt32(i, true), LANE_MULTIPLIERS[0]);
     i += 4;
   }
   let tail = 0;
@@ -163,20 +163,15 @@ export function hashBytes(buf: Uint8Array, start: number, end: number): number {
 export const LANE_SEEDS: readonly [number, number] = [0x9747b28c, 0x1b873593];
 export const LANE_MULTIPLIERS: readonly [number, number] = [0x27d4eb2d, 0x165667b1];
 
-/** One four-byte step of hashBytes' first lane (which also takes a last odd word). */
-function hashRound(h: number, word: number): number {
-  return Math.imul(((h << 5) | (h >>> 27)) ^ word, LANE_MULTIPLIERS[0]);
-}
-
-/** One four-byte step of hashBytes' second lane. */
-function hashRoundB(g: number, word: number): number {
-  return Math.imul(((g << 5) | (g >>> 27)) ^ word, LANE_MULTIPLIERS[1]);
+/** One four-byte step of a lane of hashBytes, with that lane's multiplier (the first lane also takes a last odd word and the tail). */
+function hashRound(h: number, word: number, multiplier: number): number {
+  return Math.imul(((h << 5) | (h >>> 27)) ^ word, multiplier);
 }
 
 /** hashBytes' end: the lanes joined, the 0-3 tail bytes (little-endian in `tail`), the length, murmur3's finaliser. */
 export function hashFinish(h: number, g: number, tail: number, length: number): number {
   h ^= (g << 16) | (g >>> 16);
-  if (length % 4 !== 0) h = hashRound(h, tail);
+  if (length % 4 !== 0) h = hashRound(h, tail, LANE_MULTIPLIERS[0]);
   h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
