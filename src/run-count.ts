@@ -1,11 +1,11 @@
 import { availableParallelism } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { CountConfig, CountSummary } from './count/config.js';
-import { openFileFeed } from './count/feed.js';
+import { openFileFeed, type Feed } from './count/feed.js';
 import { countThrough, type ProgressReporter } from './count/count-through.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { countInWorker } from './parallel/count-in-worker.js';
-import { filesPayForWorker } from './parallel/worker-threads.js';
+import { PIPE_READ_AHEAD_MS, SMALL_PIPE_BYTES, filesPayForWorker } from './parallel/worker-threads.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -38,7 +38,7 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
       await output.abort();
       throw err;
     }
-    if (useWorker(config, feed.total)) return await countInWorker(feed, config, io, output, deadLetter);
+    if (useWorker(config, feed.total) && !(await smallPipe(config, feed))) return await countInWorker(feed, config, io, output, deadLetter);
     return await countThrough(feed, config, io.progress, output, deadLetter);
   } finally {
     await feed.close();
@@ -53,6 +53,16 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
  * dead-lettered with their line only where they were decoded, so --dead-letter on files
  * stays on one thread.
  */
+/**
+ * --threads auto, stdin a pipe: whether it ends within SMALL_PIPE_BYTES (read ahead), so
+ * that one thread counts it faster than two. 200k events per user and page (25 MB)
+ * through a pipe: 0.66 s on two threads, 0.53 on one.
+ */
+async function smallPipe(config: CountConfig, feed: Feed): Promise<boolean> {
+  if (config.threads !== undefined || config.kafka || feed.total !== undefined || !feed.readAhead) return false;
+  return feed.readAhead(config.smallPipeBytes ?? SMALL_PIPE_BYTES, PIPE_READ_AHEAD_MS);
+}
+
 function useWorker(config: CountConfig, totalBytes: number | undefined): boolean {
   if (config.threads === 1 || (!config.kafka && config.deadLetter !== undefined)) return false;
   if (config.threads === 2) return true;

@@ -70,6 +70,12 @@ function parseThreads(text: string | undefined): number | undefined {
   return Number(text);
 }
 
+function parseByteCount(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`invalid ${name} '${text}': use a whole number of bytes`, name);
+  return Number(text);
+}
+
 function checkFieldName(name: string, flag: string): string {
   if (name === '') throw new UsageError('field name must not be empty', flag);
   return name;
@@ -145,5 +151,6 @@ export function countConfigFrom(files: string[], flags: CountFlags & KafkaConnec
     deadLetter: flags.deadLetter,
     color: colorAllowed && flags.color,
     threads: parseThreads(flags.threads),
+    smallPipeBytes: parseByteCount(env.PAGEVIEWS_SMALL_PIPE_BYTES, 'PAGEVIEWS_SMALL_PIPE_BYTES'),
   };
 }

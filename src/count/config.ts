@@ -39,6 +39,11 @@ export interface CountConfig {
   readonly color: boolean;
   /** Kafka: 1 = all on the main thread; 2 = a worker counts while kafkajs consumes; undefined = by cores. */
   readonly threads: number | undefined;
+  /**
+   * --threads auto: a pipe that ends within this many bytes is counted on one thread (see
+   * run-count.ts); undefined: the default. From PAGEVIEWS_SMALL_PIPE_BYTES.
+   */
+  readonly smallPipeBytes: number | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import { InterruptedError } from '../errors.js';
 import { readChunks, resolveInputs, type ByteInput, type ReadBuffers } from '../source/byte-input.js';
 import { LineSplitter } from '../source/line-splitter.js';
+import { readAhead } from '../source/read-ahead.js';
 import type { LineHandler } from '../source/line-splitter.js';
 import type { PackedEvents } from '../parallel/event-blocks.js';
 import type { SharedNames } from '../store/id-names.js';
@@ -39,6 +40,12 @@ export interface Feed {
   readonly streams: readonly number[];
   /** Feeds every record to the handler; `afterChunk` lets output drain between chunks. */
   run(handler: FeedTarget, afterChunk: (workDone: number) => Promise<void>): Promise<void>;
+  /**
+   * Files and stdin: when the input is one pipe, reads up to `bytes` of it ahead, waiting
+   * at most `ms` (run() starts with them); true when that was all of it. A gzip pipe's
+   * size says little about the work: false.
+   */
+  readAhead?(bytes: number, ms: number): Promise<boolean>;
   /** Runs after the output was committed (Kafka: --group offsets). */
   afterOutput(): Promise<void>;
   close(): Promise<void>;
@@ -48,12 +55,22 @@ export interface Feed {
 export async function openFileFeed(paths: readonly string[], stdin: Readable, cwd: string, signal: AbortSignal, stdinPipePath?: string): Promise<Feed> {
   const inputs: ByteInput[] = await resolveInputs(paths, stdin, cwd, stdinPipePath);
   const sized = inputs.every((i) => i.sizeBytes !== undefined);
+  const interrupted = () => new InterruptedError(String(signal.reason ?? 'SIGINT'));
   return {
     total: sized ? inputs.reduce((n, i) => n + i.sizeBytes!, 0) : undefined,
     unit: 'bytes',
     streams: [],
+    async readAhead(bytes, ms) {
+      if (inputs.length !== 1 || sized) return false;
+      try {
+        const ahead = await readAhead(inputs[0], signal, bytes, ms);
+        inputs[0] = ahead.input;
+        return ahead.ended && !ahead.gzipped;
+      } catch (err) {
+        throw signal.aborted && !(err instanceof InterruptedError) ? interrupted() : err; // an aborted read
+      }
+    },
     async run(handler, afterChunk) {
-      const interrupted = () => new InterruptedError(String(signal.reason ?? 'SIGINT'));
       let bytesRead = 0;
       try {
         for (const input of inputs) {

@@ -105,7 +105,7 @@ async function* decompressed(input: ByteInput, counted: AsyncGenerator<Buffer>, 
   }
   if (first.done) return;
   const head = first.value;
-  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+  if (!isGzipped(head)) {
     yield head;
     yield* counted;
     return;
@@ -127,6 +127,11 @@ async function* decompressed(input: ByteInput, counted: AsyncGenerator<Buffer>, 
   } finally {
     compressed.destroy();
   }
+}
+
+/** True when these first bytes of an input are gzip's magic (1f 8b). */
+export function isGzipped(head: Buffer): boolean {
+  return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
 async function* countBytes(chunks: AsyncGenerator<Buffer>, onRawBytes: (n: number) => void): AsyncGenerator<Buffer> {

@@ -38,10 +38,39 @@ describe('count from a real pipe (read by a thread of its own on Linux)', () => 
     const dir = tempDir();
     writeFileSync(join(dir, 'events.ndjson'), manyEvents(events));
     const file = await runPageviews(['count', 'events.ndjson', '--by', by, '-f', 'csv', '-q'], { cwd: dir });
-    const run = pipeline(`cat events.ndjson | node "${BIN}" count --by ${by} -f csv -q; echo "exit $?" >&2`, dir);
+    // No read-ahead: a 5 MB pipe would be counted on one thread.
+    const run = pipeline(`cat events.ndjson | PAGEVIEWS_SMALL_PIPE_BYTES=0 node "${BIN}" count --by ${by} -f csv -q; echo "exit $?" >&2`, dir);
     const piped = await run.ended;
     expect(piped.stderr).toBe('exit 0\n');
     expect(piped.stdout).toBe(file.stdout);
+  });
+
+  // --threads auto reads a pipe ahead (16 MiB by default) and counts it on one thread when it
+  // ended within that, else on two. The read-ahead chunks are copies of the reader's four
+  // slots (11.5 MB go round them three times), and the rest of the input follows them,
+  // whichever way the count goes.
+  const summaryOf = (stderr: string) => stderr.replace(/ in [\d.]+ s \([\d,]+ events\/s\)/, '');
+  it.each([
+    ['ends within the read-ahead', 'cat events.ndjson', 20_000_000],
+    ['goes on past the read-ahead', 'cat events.ndjson', 300_000],
+    ['is not read ahead at all', 'cat events.ndjson', 0],
+    // The read-ahead waits 150 ms at most: the read still pending then comes first after it.
+    ['pauses within the read-ahead', '(head -c 2000000 events.ndjson; sleep 0.5; tail -c +2000001 events.ndjson)', 20_000_000],
+  ])('gives the same rows and summary as the file when the pipe %s', async (_, writer, bytes) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), manyEvents(150_000)); // out of order: many late under 1h of grace
+    const args = '--by both -f csv --grace 1h';
+    const file = await runPageviews(['count', 'events.ndjson', ...args.split(' ')], { cwd: dir });
+    const run = pipeline(`${writer} | PAGEVIEWS_SMALL_PIPE_BYTES=${bytes} node "${BIN}" count ${args}; echo "exit $?" >&2`, dir);
+    const piped = await run.ended;
+    expect(file.stderr).toMatch(/150,000 events read: [\d,]+ counted, [\d,]+ late, 0 invalid;/);
+    expect(summaryOf(piped.stderr)).toBe(`${summaryOf(file.stderr)}exit 0\n`);
+    expect(piped.stdout).toBe(file.stdout);
+  });
+
+  it('refuses a PAGEVIEWS_SMALL_PIPE_BYTES that is not a number of bytes (usage exit code)', async () => {
+    const result = await runPageviews(['count'], { stdin: [SAMPLE], env: { PAGEVIEWS_SMALL_PIPE_BYTES: '16M' } });
+    expect(result).toEqual({ code: 2, stdout: '', stderr: "pageviews: invalid PAGEVIEWS_SMALL_PIPE_BYTES '16M': use a whole number of bytes (PAGEVIEWS_SMALL_PIPE_BYTES)\n" });
   });
 
   // A slow writer: each piece is read while the main thread waits, and taken from the slot
