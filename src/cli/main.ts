@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { ExitCode, PageviewsError, formatErrorLine } from '../errors.js';
 import { OutputClosed } from '../sink/text-sink.js';
+import { endPipeReadsNow } from '../source/pipe-reader.js';
 import { countCommand } from './count.js';
 import type { CliIo } from './io.js';
 import { produceSampleCommand } from './produce-sample.js';
@@ -83,7 +84,7 @@ export async function main(stdinPipePath: string | undefined): Promise<void> {
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (++signals > 1) process.exit(signal === 'SIGTERM' ? 143 : ExitCode.interrupted); // second Ctrl-C: now
+    if (++signals > 1) exitNow(signal === 'SIGTERM' ? 143 : ExitCode.interrupted); // second Ctrl-C: now
     controller.abort(signal);
   };
   process.on('SIGINT', onSignal);
@@ -105,5 +106,11 @@ export async function main(stdinPipePath: string | undefined): Promise<void> {
   process.exitCode = code;
   // Output is complete here. A Kafka connection still retrying in the background (e.g. to a
   // broker that never answered) must not hold the process open: give it a moment, then go.
-  setTimeout(() => process.exit(code), 500).unref();
+  setTimeout(() => exitNow(code), 500).unref();
+}
+
+/** process.exit, once no pipe read can hold it up (exit waits for the reader thread). */
+function exitNow(code: number): never {
+  endPipeReadsNow();
+  process.exit(code);
 }

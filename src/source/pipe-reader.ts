@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { ioErrorFrom } from '../errors.js';
 import type { ReadBuffers } from './byte-input.js';
@@ -45,6 +44,22 @@ export function prestartPipeReader(path: string): void {
   prestarted ??= new PipeReader(path);
 }
 
+/** Readers whose thread may be in a read (their chunks are being read). */
+const reading = new Set<PipeReader>();
+
+/**
+ * Ends every reader's read, for a process.exit that cannot wait for the run to stop (a
+ * second Ctrl-C): exit joins the reader thread, which a read on an idle writer would
+ * hold forever.
+ */
+export function endPipeReadsNow(): void {
+  for (const reader of reading) {
+    reader.stop();
+    unblock(reader.path);
+  }
+  reading.clear();
+}
+
 /** Stops a prestarted reader that was never taken (the run read no stdin), so the process can exit. */
 export function discardPrestartedPipeReader(): void {
   prestarted?.stop();
@@ -82,6 +97,7 @@ class PipeReader {
 
   async *chunks(name: string, signal: AbortSignal, fallback: () => AsyncGenerator<Buffer>, lend: ReadBuffers | undefined): AsyncGenerator<Buffer> {
     this.lend = lend;
+    reading.add(this);
     const { control, messages } = this;
     Atomics.store(control, Control.go, 1);
     Atomics.notify(control, Control.go);
@@ -114,7 +130,8 @@ class PipeReader {
       }
     } finally {
       this.stop();
-      if (!ended) await unblock(this.path);
+      if (!ended && reading.has(this)) unblock(this.path);
+      reading.delete(this);
     }
   }
 
@@ -194,10 +211,15 @@ class PipeReader {
 }
 
 /** Ends a read that waits for an idle writer: one byte through a second, write-only opening. */
-async function unblock(path: string): Promise<void> {
+function unblock(path: string): void {
+  // Synchronous (the pipe is opened non-blocking): an exit right after it still finds the pipe closed again.
   try {
-    const writer = await open(path, constants.O_WRONLY | constants.O_NONBLOCK);
-    await writer.write(Buffer.from('\n')).finally(() => writer.close());
+    const writer = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+    try {
+      writeSync(writer, '\n');
+    } finally {
+      closeSync(writer);
+    }
   } catch {
     // no reader left, the pipe is full (so no read waits), or the writer closed: nothing to end
   }

@@ -114,6 +114,22 @@ for (let at = 0, k = 0; at < bytes.length; k++) {
     }
   });
 
+  // Exit waits for the reader thread, which a read on an idle writer would hold: the second
+  // Ctrl-C ends that read first. (Before, about one run in three hung until the writer
+  // closed: when both signals came in one turn of the event loop. Three runs here.)
+  it('a second Ctrl-C exits at once (130) while the writer is still open and idle', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'events.ndjson'), manyEvents(40_000));
+    const once = `(head -c 2000000 events.ndjson; sleep 30) | { node "${BIN}" count -f csv > /dev/null 2>&1 & P=$!; sleep 1; kill -INT $P; kill -INT $P; wait $P; echo -n "$? " >&2; }`;
+    const run = pipeline(`for i in 1 2 3; do ${once} & sleep 1.5; done; sleep 1; echo "exit 0" >&2`, dir);
+    try {
+      const result = await run.ended;
+      expect(result.stderr).toBe('130 130 130 exit 0\n');
+    } finally {
+      run.stop();
+    }
+  });
+
   it('stops at a bad line while the writer is still open, without waiting for it', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'events.ndjson'), SAMPLE);
