@@ -66,6 +66,6 @@ function useWorker(config: CountConfig, totalBytes: number | undefined): boolean
  * through a pipe, 0.50 s on two threads, 0.41 on one.
  */
 async function smallPipe(config: CountConfig, feed: Feed): Promise<boolean> {
-  if (config.threads !== undefined || config.kafka || feed.total !== undefined || !feed.readAhead) return false;
+  if (config.threads !== undefined || !feed.readAhead) return false; // the feed knows whether it is one pipe
   return feed.readAhead(config.smallPipeBytes ?? SMALL_PIPE_BYTES, PIPE_READ_AHEAD_MS);
 }

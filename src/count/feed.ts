@@ -56,6 +56,8 @@ export async function openFileFeed(paths: readonly string[], stdin: Readable, cw
   const inputs: ByteInput[] = await resolveInputs(paths, stdin, cwd, stdinPipePath);
   const sized = inputs.every((i) => i.sizeBytes !== undefined);
   const interrupted = () => new InterruptedError(String(signal.reason ?? 'SIGINT'));
+  /** A read that failed because the run was interrupted is reported as the interruption. */
+  const asInterruption = (err: unknown) => (signal.aborted && !(err instanceof InterruptedError) ? interrupted() : err);
   return {
     total: sized ? inputs.reduce((n, i) => n + i.sizeBytes!, 0) : undefined,
     unit: 'bytes',
@@ -67,7 +69,7 @@ export async function openFileFeed(paths: readonly string[], stdin: Readable, cw
         inputs[0] = ahead.input;
         return ahead.ended && !ahead.gzipped;
       } catch (err) {
-        throw signal.aborted && !(err instanceof InterruptedError) ? interrupted() : err; // an aborted read
+        throw asInterruption(err);
       }
     },
     async run(handler, afterChunk) {
@@ -85,7 +87,7 @@ export async function openFileFeed(paths: readonly string[], stdin: Readable, cw
           splitter.end();
         }
       } catch (err) {
-        throw signal.aborted && !(err instanceof InterruptedError) ? interrupted() : err; // an aborted read
+        throw asInterruption(err);
       }
       if (signal.aborted) throw interrupted();
     },

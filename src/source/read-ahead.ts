@@ -47,7 +47,8 @@ export async function readAhead(input: ByteInput, signal: AbortSignal, bytes: nu
   } finally {
     clearTimeout(timer);
   }
-  const gzipped = isGzipped(Buffer.concat(held.slice(0, 2)));
+  // The first two bytes, which may come in two chunks (only they are copied).
+  const gzipped = isGzipped(Buffer.concat(held.slice(0, 2), Math.min(2, heldBytes)));
   return { ended, gzipped, input: { ...input, chunks: () => heldThenRest(held, pending, source, cancel) } };
 }
 
