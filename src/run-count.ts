@@ -5,7 +5,7 @@ import { openFileFeed, type Feed } from './count/feed.js';
 import { countThrough, type ProgressReporter } from './count/count-through.js';
 import { AtomicFileSink, TextSink, assertDistinctOutputs } from './sink/text-sink.js';
 import { countInWorker } from './parallel/count-in-worker.js';
-import { PIPE_READ_AHEAD_MS, SMALL_PIPE_BYTES, filesPayForWorker } from './parallel/worker-threads.js';
+import { PIPE_READ_AHEAD_MS, SMALL_PIPE_BYTES, inputPaysForWorker } from './parallel/worker-threads.js';
 
 export interface RunIo {
   readonly stdin: Readable;
@@ -47,9 +47,9 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
 
 /**
  * Two cores where they pay: Kafka (kafkajs keeps this thread busy while a worker counts),
- * and pipes and large files (this thread reads and decodes while a worker interns and
+ * pipes counted per user and page, and large files (this thread reads and decodes while a worker interns and
  * counts, then sorts while this thread encodes): 5M events per user and page 5.5 s -> 3.5 s
- * for ~35 MB more peak memory; per page only see filesPayForWorker. Late events can be
+ * for ~35 MB more peak memory; per page only see inputPaysForWorker. Late events can be
  * dead-lettered with their line only where they were decoded, so --dead-letter on files
  * stays on one thread.
  */
@@ -57,7 +57,7 @@ function useWorker(config: CountConfig, totalBytes: number | undefined): boolean
   if (config.threads === 1 || (!config.kafka && config.deadLetter !== undefined)) return false;
   if (config.threads === 2) return true;
   if (availableParallelism() < 2) return false;
-  return config.kafka !== undefined || filesPayForWorker(config.aggregations.includes('user-page'), totalBytes);
+  return config.kafka !== undefined || inputPaysForWorker(config.aggregations.includes('user-page'), totalBytes);
 }
 
 /**

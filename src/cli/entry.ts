@@ -1,6 +1,6 @@
 import { existsSync, fstatSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { countWorkerThreads, fetchWorkerThreads, filesPayForWorker } from '../parallel/worker-threads.js';
+import { countWorkerThreads, fetchWorkerThreads, inputPaysForWorker } from '../parallel/worker-threads.js';
 import { discardPrestartedPipeReader, prestartPipeReader } from '../source/pipe-reader.js';
 
 /**
@@ -45,7 +45,8 @@ function likelyOnTwoCores(args: string[], stdinIsPipe: boolean): boolean {
   if (args.includes('--from-topic')) return true;
   const perUserAndPage = args.some((a) => /^(--by=)?(user-page|both)$/.test(a));
   const fileBytes = args.slice(1).reduce((sum, a) => sum + fileSize(a), 0);
-  return fileBytes === 0 ? stdinIsPipe : filesPayForWorker(perUserAndPage, fileBytes);
+  if (fileBytes > 0) return inputPaysForWorker(perUserAndPage, fileBytes);
+  return stdinIsPipe && inputPaysForWorker(perUserAndPage, undefined);
 }
 
 /** What kafka-feed's splittable will likely say: a bounded replay, no group, no message limit. */

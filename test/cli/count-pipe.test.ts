@@ -32,14 +32,15 @@ describe('count from a real pipe (read by a thread of its own on Linux)', () => 
   // two, slots handed over whole go to the count worker as they are and are read into new
   // memory from then on: ~15 MB go round the slots often enough for that to show.
   it.each([
-    ['page', 90_000],
-    ['both', 250_000],
-  ])('gives the same rows as the file, over many pipe reads and lines cut between them (--by %s)', async (by, events) => {
+    ['page', '', 90_000],
+    ['page', '--threads 2', 90_000], // a pipe counted per page only gets one thread by default
+    ['both', '', 250_000],
+  ])('gives the same rows as the file, over many pipe reads and lines cut between them (--by %s %s)', async (by, threads, events) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'events.ndjson'), manyEvents(events));
     const file = await runPageviews(['count', 'events.ndjson', '--by', by, '-f', 'csv', '-q'], { cwd: dir });
     // No read-ahead: a 5 MB pipe would be counted on one thread.
-    const run = pipeline(`cat events.ndjson | PAGEVIEWS_SMALL_PIPE_BYTES=0 node "${BIN}" count --by ${by} -f csv -q; echo "exit $?" >&2`, dir);
+    const run = pipeline(`cat events.ndjson | PAGEVIEWS_SMALL_PIPE_BYTES=0 node "${BIN}" count --by ${by} ${threads} -f csv -q; echo "exit $?" >&2`, dir);
     const piped = await run.ended;
     expect(piped.stderr).toBe('exit 0\n');
     expect(piped.stdout).toBe(file.stdout);
