@@ -47,11 +47,11 @@ export async function runCount(config: CountConfig, io: RunIo): Promise<CountSum
 
 /**
  * Two cores where they pay: Kafka (kafkajs keeps this thread busy while a worker counts),
- * pipes counted per user and page, and large files (this thread reads and decodes while a worker interns and
- * counts, then sorts while this thread encodes): 5M events per user and page 5.5 s -> 3.5 s
- * for ~35 MB more peak memory; per page only see inputPaysForWorker. Late events can be
- * dead-lettered with their line only where they were decoded, so --dead-letter on files
- * stays on one thread.
+ * pipes counted per user and page, and large files (this thread reads and decodes while a
+ * worker interns and counts, then sorts while this thread encodes): 5M events per user and
+ * page 5.5 s -> 3.5 s for ~35 MB more peak memory; per page only see inputPaysForWorker.
+ * Late events can be dead-lettered with their line only where they were decoded, so
+ * --dead-letter on files stays on one thread.
  */
 function useWorker(config: CountConfig, totalBytes: number | undefined): boolean {
   if (config.threads === 1 || (!config.kafka && config.deadLetter !== undefined)) return false;
