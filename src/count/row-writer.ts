@@ -15,8 +15,12 @@ const ROWS_PER_DRAIN = 4096;
  * [from, to) on this thread, for the shipper to call when the other one has enough to do.
  */
 export interface RowShipper {
-  /** `moreFollow`: other rows are shipped after these (another window or aggregation). */
-  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, moreFollow: boolean, encodeHere: (from: number, to: number) => Promise<void>): Promise<void>;
+  /**
+   * `rowsAfter`: how many rows are shipped after these (later windows, or this window's
+   * per-user-page rows after its per-page ones). Counted per user and page when both are
+   * written: there is at most one per-page row per page, few beside them.
+   */
+  ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, rowsAfter: number, encodeHere: (from: number, to: number) => Promise<void>): Promise<void>;
 }
 
 /**
@@ -69,15 +73,20 @@ export class RowWriter implements EngineListener {
   /** `--emit final`: every window, once the input is done (the dictionaries are sealed). */
   async writeAllWindows(): Promise<void> {
     const starts = this.engine.windowStarts();
-    for (const [k, startMs] of starts.entries()) await this.writeWindow(startMs, this.shipper, k < starts.length - 1);
+    let rowsAfter = 0;
+    for (const startMs of starts) rowsAfter += this.windowRows(startMs);
+    for (const startMs of starts) {
+      rowsAfter -= this.windowRows(startMs);
+      await this.writeWindow(startMs, this.shipper, rowsAfter);
+    }
   }
 
   end(): void {
     this.sink.write(this.formatter.end());
   }
 
-  /** `moreWindows`: windows follow this one (with a shipper: see RowShipper.ship). */
-  private async writeWindow(startMs: number, shipper?: RowShipper, moreWindows = false): Promise<void> {
+  /** `rowsAfter`: rows in the windows after this one (with a shipper: see RowShipper.ship). */
+  private async writeWindow(startMs: number, shipper?: RowShipper, rowsAfter = 0): Promise<void> {
     const endMs = startMs + this.engine.windows.sizeMs;
     for (const aggregation of ['page', 'user-page'] as const) {
       const table = this.engine.table(aggregation, startMs);
@@ -85,21 +94,29 @@ export class RowWriter implements EngineListener {
       const entries = sortedEntries(table, this.currentRanks(aggregation), this.scratch);
       const layout = this.formatter.layout?.(aggregation, startMs, endMs);
       if (!layout) await this.formatRows(aggregation, startMs, endMs, entries);
-      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout, moreWindows || (aggregation === 'page' && this.hasUserPageRows(startMs)));
+      else if (shipper) await this.ship(shipper, aggregation, startMs, endMs, entries, layout, rowsAfter + (aggregation === 'page' ? this.userPageRows(startMs) : 0));
       else await this.encodedOutput().writeEntries(layout, entries);
       this.rows += entries.length;
     }
   }
 
-  /** Whether the window has per-user-page rows (written after its per-page ones). */
-  private hasUserPageRows(startMs: number): boolean {
-    return (this.engine.table('user-page', startMs)?.size ?? 0) > 0;
+  /** How many per-user-page rows the window has (written after its per-page ones). */
+  private userPageRows(startMs: number): number {
+    return this.engine.table('user-page', startMs)?.size ?? 0;
+  }
+
+  /**
+   * The window's rows as RowShipper.ship counts them: per user and page when those are
+   * counted (per-page totals of them would be summed for nothing here), else per page.
+   */
+  private windowRows(startMs: number): number {
+    return this.engine.table('user-page', startMs)?.size ?? this.engine.table('page', startMs)?.size ?? 0;
   }
 
   /** Line formats in a count worker: the main thread encodes and writes, and this one when it has time. */
-  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, layout: RowLayout, moreFollow: boolean): Promise<void> {
+  private async ship(shipper: RowShipper, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, layout: RowLayout, rowsAfter: number): Promise<void> {
     await this.sink.drain(true); // what this thread wrote before (the header) goes first
-    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries, moreFollow, (from, to) => this.encodedOutput().writeEntries(layout, entries, from, to));
+    await shipper.ship(this.pages, this.users, aggregation, startMs, endMs, entries, rowsAfter, (from, to) => this.encodedOutput().writeEntries(layout, entries, from, to));
   }
 
   private encodedOutput(): EncodedRowOutput {

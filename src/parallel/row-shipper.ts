@@ -25,6 +25,13 @@ const ENCODE_HERE_AT = 2;
  * window (~50 ms at 5M events), instead of waiting idle for the first block of it.
  */
 const SHIP_ALL_BELOW = (MAX_BLOCKS - ENCODE_HERE_AT) * BLOCK_ROWS;
+/**
+ * Rows left to write (this window's and those after it) below which this thread does not
+ * start encoding: its encoder runs cold at first (its code not yet compiled), ~45 ms for
+ * its first two blocks against ~5 ms once warm, time in which the main thread encodes
+ * some 300k rows. Once it has encoded, it goes on as above.
+ */
+const WARM_UP_ROWS = 300_000;
 
 /** A block's three columns. */
 function rowColumns(block: SharedArrayBuffer): { pageIds: Int32Array; userIds: Int32Array; counts: Float64Array } {
@@ -39,6 +46,7 @@ function rowColumns(block: SharedArrayBuffer): { pageIds: Int32Array; userIds: I
  */
 export class WorkerRowShipper implements RowShipper {
   private namesSent = false;
+  private encodedHere = false;
   private made = 0;
   private readonly free: SharedArrayBuffer[] = [];
   private readonly waiting: (() => void)[] = [];
@@ -55,15 +63,17 @@ export class WorkerRowShipper implements RowShipper {
     this.waiting.shift()?.();
   }
 
-  async ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, moreFollow: boolean, encodeHere: (from: number, to: number) => Promise<void>): Promise<void> {
+  async ship(pages: IdNames, users: IdNames, aggregation: Aggregation, startMs: number, endMs: number, entries: SortedEntries, rowsAfter: number, encodeHere: (from: number, to: number) => Promise<void>): Promise<void> {
     if (!this.namesSent) {
       this.post({ type: 'names', pages: pages.share(), users: users.share() });
       this.namesSent = true;
     }
     for (let from = 0; from < entries.length; from += BLOCK_ROWS) {
       const rows = Math.min(BLOCK_ROWS, entries.length - from);
-      const tail = moreFollow && entries.length - from <= SHIP_ALL_BELOW;
-      if (!tail && this.made - this.free.length >= ENCODE_HERE_AT) {
+      const tail = rowsAfter > 0 && entries.length - from <= SHIP_ALL_BELOW;
+      const paysHere = this.encodedHere || entries.length - from + rowsAfter >= WARM_UP_ROWS;
+      if (!tail && paysHere && this.made - this.free.length >= ENCODE_HERE_AT) {
+        this.encodedHere = true;
         await encodeHere(from, from + rows);
         continue;
       }

@@ -15,8 +15,11 @@ function windowOf(rows: number) {
   return sortedEntries(table, ranks);
 }
 
-/** Ships a window; `mainThread` gets each shipped block to release. Returns each block's rows and who encoded them. */
-async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper: WorkerRowShipper) => void, moreFollow = false) {
+/**
+ * Ships a window, `rowsAfter` rows following it; `mainThread` gets each shipped block to
+ * release. Returns each block's rows and who encoded them.
+ */
+async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper: WorkerRowShipper) => void, rowsAfter = 0) {
   const entries = windowOf(rows);
   const parts: { from: number; to: number; by: 'main' | 'worker' }[] = [];
   const shipper: WorkerRowShipper = new WorkerRowShipper((message: FromCountWorker) => {
@@ -27,7 +30,7 @@ async function ship(rows: number, mainThread: (block: SharedArrayBuffer, shipper
     parts.push({ from: first, to: first + message.rows, by: 'main' });
     mainThread(message.block, shipper);
   });
-  await shipper.ship(new IdNames(), new IdNames(), 'user-page', 0, 1, entries, moreFollow, async (from, to) => {
+  await shipper.ship(new IdNames(), new IdNames(), 'user-page', 0, 1, entries, rowsAfter, async (from, to) => {
     parts.push({ from, to, by: 'worker' });
   });
   return parts;
@@ -44,21 +47,30 @@ describe('WorkerRowShipper: the final rows of a window, in blocks', () => {
     expect(inOrder(parts)).toBe(true);
   });
 
-  it('are encoded by the worker itself while the main thread has two blocks to encode', async () => {
+  it('are encoded by the worker itself while the main thread has two blocks to encode, to the last once it started', async () => {
+    // The third block starts with 20 blocks left (327,680 rows): past the 300k at which the
+    // worker starts encoding, and it goes on below them.
+    const total = 22 * BLOCK_ROWS;
+    const parts = await ship(total, busyMainThread);
+    expect(parts.map((p) => p.by)).toEqual([...Array(2).fill('main'), ...Array(20).fill('worker')]);
+    expect(inOrder(parts, total)).toBe(true);
+  });
+
+  it('all go to the main thread, however busy, when fewer than 300k rows are left: the worker would encode them cold', async () => {
     const parts = await ship(rows, busyMainThread);
-    expect(parts.map((p) => p.by)).toEqual(['main', 'main', 'worker', 'worker', 'worker', 'worker']);
+    expect(parts.map((p) => p.by)).toEqual(Array(6).fill('main'));
     expect(inOrder(parts)).toBe(true);
   });
 
   it('go to the main thread at the end of a window when more windows follow, so it encodes while the next one sorts', async () => {
-    const parts = await ship(rows, busyMainThread, true);
+    const parts = await ship(rows, busyMainThread, 1_000_000);
     expect(parts.map((p) => p.by)).toEqual(Array(6).fill('main'));
     expect(inOrder(parts)).toBe(true);
   });
 
   it('of a long window, when more follow, are shared until its last fourteen blocks, which all go to the main thread', async () => {
     const total = 20 * BLOCK_ROWS;
-    const parts = await ship(total, busyMainThread, true);
+    const parts = await ship(total, busyMainThread, 1_000_000);
     expect(parts.map((p) => p.by)).toEqual([...Array(2).fill('main'), ...Array(4).fill('worker'), ...Array(14).fill('main')]);
     expect(inOrder(parts, total)).toBe(true);
   });
