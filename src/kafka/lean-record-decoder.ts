@@ -8,13 +8,14 @@ import { createRequire } from 'node:module';
  * arithmetic and ~0.7 s of collection per consuming thread).
  *
  * This module swaps kafkajs's record decoder (`record/v0/decoder.js`, the Kafka record
- * format v2) for one that gives the same object with plain numbers wherever they are exact:
- * deltas of up to 7 varint bytes, sums within 2^53, no headers. Any other record is handed
- * back to kafkajs's own decoder from its first byte, so nothing is guessed. It must run
- * before kafkajs is loaded (its batch decoder takes the record decoder when it loads), in
- * every thread that consumes; with another kafkajs than 2.2.4 (its last release, the one
- * this was checked against), nothing is swapped and kafkajs works as it is. A test runs
- * both decoders over the same record bytes, the unusual ones included.
+ * format v2) for one that gives the same fields (the timestamp as a getter: see
+ * LeanRecord), computed with plain numbers wherever they are exact: deltas of up to 7
+ * varint bytes, sums within 2^53, no headers. Any other record is handed back to kafkajs's
+ * own decoder from its first byte, so nothing is guessed. It must run before kafkajs is
+ * loaded (its batch decoder takes the record decoder when it loads), in every thread that
+ * consumes; with another kafkajs than 2.2.4 (its last release, the one this was checked
+ * against), nothing is swapped and kafkajs works as it is. A test runs both decoders over
+ * the same record bytes, the unusual ones included.
  */
 
 /** kafkajs's protocol decoder, as far as a record needs it. */
