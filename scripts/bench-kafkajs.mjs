@@ -8,7 +8,7 @@ const [brokers, topic, expected, variant] = process.argv.slice(2);
 const { Kafka, logLevel } = variant === 'lean' ? (await import('../dist/kafka/kafkajs.js')).kafkajs : await import('kafkajs');
 const kafka = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
 // The fetch sizes of our replay (src/kafka/replay.ts), so that both ask the broker alike.
-const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 250, maxBytesPerPartition: 512 << 10, maxBytes: 32 << 20 });
+const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 250, maxBytesPerPartition: 1 << 20, maxBytes: 32 << 20 });
 await consumer.connect();
 await consumer.subscribe({ topics: [topic], fromBeginning: true });
 let seen = 0;

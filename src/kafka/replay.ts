@@ -63,14 +63,13 @@ export class TopicReplay {
       maxWaitTimeInMs: 250, // an idle partition answers quickly, so the end is seen promptly
       // kafkajs decodes a whole fetch response into objects that live until its batches are
       // through, and every young-generation collection meanwhile copies them: 4 MiB per
-      // partition spent ~1 CPU-s collecting per 1M records. 512 KiB, with a fetch worker's
-      // young generation of 48 MB (worker-threads.ts): 1M records over 4 partitions,
-      // 1.85 -> 1.53 s, peak RSS 470 -> 300 MB (medians of 7); with that young generation,
-      // 1 MiB took 1.47 s, 2 MiB 1.59 and 4 MiB 1.74 against 1.29. The cost: kafkajs fetches
-      // again only once a response is processed, so each fetch waits a round trip. On a
-      // local broker that is nothing; a broker a few milliseconds away would favour larger
-      // fetches (not measured: this machine cannot add latency to its loopback).
-      maxBytesPerPartition: 512 << 10,
+      // partition spent ~1 CPU-s collecting per 1M records. Smaller fetches collect less but
+      // wait more: kafkajs fetches again only once a response is processed, a round trip
+      // each. 1M records over 4 partitions, a fetch worker with a 48 MB young generation
+      // (worker-threads.ts), medians of 3 through a proxy adding 0 / 2 / 5 / 10 ms of round
+      // trip: 512 KiB 1.64 / 1.70 / 2.20 / 2.86 s, 1 MiB 1.73 / 1.70 / 1.82 / 2.06 s, 4 MiB
+      // 2.20 / 1.90 / 1.88 / 1.89 s. 1 MiB (kafkajs's own default) is never far from the best.
+      maxBytesPerPartition: 1 << 20,
       maxBytes: 32 << 20,
       retry: { retries: 3, initialRetryTime: 250, maxRetryTime: 2_000, restartOnFailure: async () => false },
     });

@@ -55,7 +55,7 @@ export const countWorkerThreads = new ThreadStarter(new URL('../../dist/parallel
  * The fetch worker's thread (fetch-worker.ts): a second kafkajs consumer for part of a
  * replay's partitions, given them in a `start` message. Started early, it loads kafkajs
  * while this thread resolves the offsets. Its young generation is V8's usual 48 MB: the
- * records of a fetch response (512 KiB a partition, see replay.ts) mostly die before a
+ * records of a fetch response (1 MiB a partition, see replay.ts) mostly die before a
  * collection instead of being copied by it. With 8 MB the worker collected ~160 times per
  * 1M records and spent ~0.5 s of CPU on it whatever the fetch size (24 MB: 0.27 s).
  */

@@ -206,13 +206,14 @@ describe('count --from-topic ends by itself', () => {
     expect(result.stderr).toContain('11 events read: 11 counted');
   });
 
-  it('past a record bigger than what it fetches of a partition at a time (512 KiB)', async () => {
-    const topic = await topics.create(1);
-    const big = JSON.stringify({ userId: 'u1', pageId: 'p1', timestamp: T0, note: 'x'.repeat(700_000) });
-    await topics.produce(topic, [{ value: eventLine('u1', 'p1', T0) }, { value: big }, { value: eventLine('u2', 'p1', T0 + 1) }]);
+  it('past a record batch bigger than what it fetches of a partition at a time (1 MiB)', async () => {
+    // One send is one batch: two events of 600 KB make it 1.2 MB, which the topic allows.
+    const topic = await topics.create(1, 'pv-test', [{ name: 'max.message.bytes', value: '3000000' }]);
+    const big = (userId: string) => JSON.stringify({ userId, pageId: 'p1', timestamp: T0, note: 'x'.repeat(600_000) });
+    await topics.produce(topic, [{ value: eventLine('u1', 'p1', T0) }, { value: big('u2') }, { value: big('u3') }, { value: eventLine('u4', 'p1', T0 + 1) }]);
     const result = await count(['--from-topic', topic, '-f', 'csv']);
-    expect(result).toMatchObject({ code: 0, stdout: 'pageId,windowStart,windowEnd,count\np1,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,3\n' });
-    expect(result.stderr).toContain('3 events read: 3 counted');
+    expect(result).toMatchObject({ code: 0, stdout: 'pageId,windowStart,windowEnd,count\np1,2021-03-25T00:00:00Z,2021-04-01T00:00:00Z,4\n' });
+    expect(result.stderr).toContain('4 events read: 4 counted');
   });
 });
 

@@ -20,10 +20,10 @@ export class TestTopics {
     this.kafka = new Kafka({ clientId: 'pageviews-tests', brokers: [brokers], logLevel: logLevel.NOTHING });
   }
 
-  async create(partitions: number, prefix = 'pv-test'): Promise<string> {
+  async create(partitions: number, prefix = 'pv-test', configEntries?: { name: string; value: string }[]): Promise<string> {
     const topic = `${prefix}-${randomUUID()}`;
     const admin = await this.connectAdmin();
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions, configEntries }], waitForLeaders: true });
     this.created.push(topic);
     return topic;
   }
