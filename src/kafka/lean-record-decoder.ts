@@ -87,7 +87,7 @@ export function leanRecordDecoder(original: RecordDecoder): RecordDecoder {
     const timestampDelta = readSmallVarLong(decoder);
     let time: string | number | undefined;
     if (timestampType === LOG_APPEND_TIME && maxTimestamp) time = maxTimestamp;
-    else if (timestampDelta !== undefined && Number.isSafeInteger(timeBase + timestampDelta)) time = timeBase + timestampDelta;
+    else if (timestampDelta !== undefined) time = exactSum(timeBase, timestampDelta);
     if (time === undefined) return again(decoder, start, original, batchContext);
     const offset = exactSum(offsetBase, decoder.readVarInt());
     if (offset === undefined) return again(decoder, start, original, batchContext);
@@ -96,7 +96,7 @@ export function leanRecordDecoder(original: RecordDecoder): RecordDecoder {
     // Headers: a varint count; zero (one 0x00 byte) is all this decoder takes.
     if (decoder.buffer[decoder.offset] !== 0) return again(decoder, start, original, batchContext);
     decoder.offset++;
-    return new LeanRecord(attributes, time, offset, key, value, batchContext);
+    return new LeanRecord(attributes, time, String(offset), key, value, batchContext);
   };
 }
 
@@ -163,8 +163,8 @@ function exactNumber(text: string | undefined): number {
   return Number.isSafeInteger(value) && String(value) === text ? value : NaN;
 }
 
-/** `base` + `delta` printed as kafkajs's Long would; undefined when not exact (past 2^53, or no base). */
-function exactSum(base: number, delta: number): string | undefined {
+/** `base` + `delta` when exact (within 2^53, with a base), else undefined: printed, it is what kafkajs's Long gives. */
+function exactSum(base: number, delta: number): number | undefined {
   const sum = base + delta;
-  return Number.isSafeInteger(sum) ? String(sum) : undefined;
+  return Number.isSafeInteger(sum) ? sum : undefined;
 }
